@@ -1,0 +1,150 @@
+"""Command line: ``contractscan FILE|FOLDER ...``, ``contractscan rules list|check``.
+
+Exit codes (like a linter): 0 nothing at or above --fail-on; 1 findings at or above
+it; 2 bad usage; 3 some files could not be scanned (the others were).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+
+from . import __version__
+from .errors import ContractScanError
+from .loaders import LoadOptions
+from .profiles import SEVERITY_ORDER, builtin_profiles
+from .render import RENDERERS
+from .results import ScanResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+
+
+def _scan_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="contractscan",
+        description="Check contracts for required clauses, offline. "
+        "Other commands: 'contractscan rules list', 'contractscan rules check FILE.yaml'.",
+        epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
+    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--profile", "-p", default="core",
+                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
+    p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
+                   help="extra rule file (repeatable); a rule with a built-in id replaces it")
+    p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
+                   help="exit 1 when a finding is at least this severe (default: high)")
+    p.add_argument("--model", help="an installed spaCy model to use instead of spacy.blank('en')")
+    p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
+                   help="PDF text engine (default: pdfium, the faster)")
+    p.add_argument("--password", help="password for encrypted PDFs")
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    p.add_argument("--version", action="version", version=f"contractscan {__version__}")
+    return p
+
+
+def _rules_command(argv: list[str]) -> int:
+    from .analyse import ClauseAnalyzer, build_nlp
+    from .examples import run_examples
+    from .rules import load_rule_file, load_rules
+
+    p = argparse.ArgumentParser(prog="contractscan rules", description="List or check rule files.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    ls = sub.add_parser("list", help="show the rules in use")
+    ls.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml")
+    ck = sub.add_parser("check", help="validate rule files and run their examples")
+    ck.add_argument("files", nargs="+", metavar="FILE.yaml")
+    args = p.parse_args(argv)
+    try:
+        if args.cmd == "list":
+            for r in sorted(load_rules(args.rules), key=lambda r: r.id):
+                src = Path(r.source_file or "").name
+                print(f"{r.id:<32} {r.name:<34} {src}")
+            return EXIT_OK
+        nlp = build_nlp()
+        failures = 0
+        for f in args.files:
+            rules = load_rule_file(f)
+            ClauseAnalyzer(rules, nlp)  # compiles every pattern: spaCy errors surface here
+            for rule in rules:
+                problems = run_examples(rule, nlp)
+                n = len(rule.examples.match) + len(rule.examples.no_match)
+                if problems:
+                    failures += len(problems)
+                    for msg in problems:
+                        print(f"FAIL {f}: rule {rule.id}: {msg}")
+                else:
+                    print(f"ok   {f}: rule {rule.id}: {n} example(s) pass")
+        return EXIT_FINDINGS if failures else EXIT_OK
+    except ContractScanError as exc:
+        print(f"contractscan: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _expand(paths: list[str], analyzer) -> Iterator[ScanResult]:
+    for p in paths:
+        if Path(p).is_dir():
+            yield from analyzer.scan_folder(p)
+        else:
+            yield analyzer.scan(p) if Path(p).exists() or Path(p).is_symlink() else analyzer._failed(
+                p, "io_error", f"no such file or folder: {p}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["rules"]:
+        return _rules_command(argv[1:])
+    args = _scan_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ContractScanError as exc:
+        if args.debug:
+            raise
+        print(f"contractscan: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, OSError) as exc:
+        if args.debug:
+            raise
+        print(f"contractscan: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("contractscan: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .scanner import Analyzer
+
+    analyzer = Analyzer(
+        profile=args.profile,
+        rules=args.rules,
+        model=args.model,
+        load_options=LoadOptions(pdf_engine=args.pdf_engine, password=args.password),
+        debug=args.debug,
+    )
+    stats = {"errors": 0, "worst": -1}
+
+    def tracked(results: Iterable[ScanResult]) -> Iterator[ScanResult]:
+        for r in results:
+            if r.error is not None:
+                stats["errors"] += 1
+            for f in r.findings:
+                stats["worst"] = max(stats["worst"], SEVERITY_ORDER[f.severity])
+            yield r
+
+    out_ctx = open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)
+    with out_ctx as out:
+        RENDERERS[args.format](tracked(_expand(args.paths, analyzer)), out)
+    if stats["errors"]:
+        return EXIT_UNREADABLE
+    if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Run a rule's inline examples through the real pipeline."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from .analyse import ClauseAnalyzer
+from .document import Document
+from .judge import present_ids
+from .rules import Rule
+from .segment import segment
+
+
+def detect(text: str, analyzer: ClauseAnalyzer, rules: list[Rule]) -> list[str]:
+    doc = Document(text=text, source="<example>")
+    matches = analyzer.analyse(doc, segment(doc), doc.text)
+    return present_ids(matches, {r.id: r for r in rules})
+
+
+def run_examples(rule: Rule, nlp: Language, context: list[Rule] | None = None) -> list[str]:
+    """Problems with ``rule``'s examples: a 'match' it misses or a 'no_match' it hits."""
+    analyzer = ClauseAnalyzer([rule], nlp)
+    problems = []
+    for ex in rule.examples.match:
+        if rule.id not in detect(ex, analyzer, [rule]):
+            problems.append(f"should match but does not: {ex[:100]!r}")
+    for ex in rule.examples.no_match:
+        if rule.id in detect(ex, analyzer, [rule]):
+            problems.append(f"matches but should not: {ex[:100]!r}")
+    return problems

@@ -1,0 +1,103 @@
+"""Turn what was found into findings: gaps the profile cares about, and weak terms."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Document
+from .profiles import Profile
+from .results import ClauseMatch, Evidence, Finding
+from .rules import Risk, Rule
+
+
+def present_ids(matches: list[ClauseMatch], rules: dict[str, Rule]) -> list[str]:
+    out: set[str] = set()
+    for m in matches:
+        rule = rules.get(m.id)
+        out.update(rule.ancestors() if rule else [m.id])
+    return sorted(out)
+
+
+def _evidence(m: ClauseMatch) -> Evidence:
+    return Evidence(id=m.id, page=m.page, section=m.section, start=m.start, end=m.end)
+
+
+def _rule_for(clause_id: str, rules: dict[str, Rule]) -> Rule | None:
+    if clause_id in rules:
+        return rules[clause_id]
+    children = [r for r in rules.values() if r.id.startswith(clause_id + ".")]
+    return children[0] if children else None
+
+
+def judge(
+    doc: Document, matches: list[ClauseMatch], rules: list[Rule], profile: Profile, text: str
+) -> tuple[list[str], list[Finding]]:
+    by_id = {r.id: r for r in rules}
+    present = present_ids(matches, by_id)
+    uncertain = bool(doc.unreadable_pages)
+    findings: list[Finding] = []
+    for clause_id, severity in profile.require.items():
+        if clause_id in present:
+            continue
+        rule = _rule_for(clause_id, by_id)
+        name = rule.name if rule else clause_id
+        msg = f"No {name.lower()} clause was found."
+        if uncertain:
+            msg += f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
+        findings.append(
+            Finding(
+                rule=clause_id,
+                kind="missing",
+                severity=severity,
+                message=msg,
+                recommendation=rule.recommendation if rule else "",
+                uncertain=uncertain,
+            )
+        )
+    for rule in rules:
+        mine = [m for m in matches if m.id == rule.id]
+        if not mine:
+            continue
+        for risk in rule.risks:
+            finding = _check_risk(risk, rule, mine, profile, text)
+            if finding is not None:
+                findings.append(finding)
+    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+    findings.sort(key=lambda f: (order[f.severity], f.kind, f.rule))
+    return present, findings
+
+
+def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str) -> Finding | None:
+    evidence = mine
+    hit = False
+    if risk.when == "no_value":
+        hit = all(m.value is None for m in mine)
+    elif risk.when in ("value_gt", "value_lt"):
+        valued = [m for m in mine if m.days is not None]
+        bad = [
+            m for m in valued
+            if (m.days > risk.threshold if risk.when == "value_gt" else m.days < risk.threshold)  # type: ignore[operator]
+        ]
+        hit, evidence = bool(bad), bad
+    elif risk.when == "value_not_in_option":
+        allowed = [str(a).lower() for a in (profile.options.get(risk.option or "", []) or [])]
+        if allowed:
+            bad = [m for m in mine if m.value and m.value.lower() not in allowed]
+            hit, evidence = bool(bad), bad
+    elif risk.when == "pattern_absent":
+        hit = re.search(risk.regex or "", text, re.I) is None
+    elif risk.when == "pattern_present":
+        bad = [m for m in mine if re.search(risk.regex or "", m.text, re.I)]
+        hit, evidence = bool(bad), bad
+    if not hit:
+        return None
+    values = sorted({m.value for m in evidence if m.value})
+    msg = risk.message.format(value=", ".join(values) or "none", threshold=risk.threshold)
+    return Finding(
+        rule=risk.id,
+        kind="risk",
+        severity=risk.severity,
+        message=msg,
+        recommendation=risk.recommendation,
+        evidence=[_evidence(m) for m in evidence[:5]],
+    )

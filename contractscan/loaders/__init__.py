@@ -1,0 +1,104 @@
+"""Turn bytes into a :class:`~contractscan.document.Document`.
+
+The loader is chosen by content (magic bytes, zip structure), not by file
+extension, so a PDF saved as ``.txt`` is still read as a PDF.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..document import Document
+from ..errors import CorruptFile, IOProblem, TooLarge, UnsupportedFormat
+
+SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".text")
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Limits that keep memory bounded on hostile input."""
+
+    pdf_engine: str = "pdfium"
+    password: str | None = None
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 5000
+    max_decompressed_bytes: int = 500 * 1024 * 1024
+    ocr: str = "auto"
+
+
+def sniff(data: bytes) -> str:
+    """Name the format of ``data``: pdf, docx, doc, rtf, zip, text or binary."""
+    head = data[:8]
+    if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "corrupt_zip"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if data[:5] == b"{\\rtf":
+        return "rtf"
+    return "text"
+
+
+def load_bytes(data: bytes, source: str = "<bytes>", options: LoadOptions | None = None) -> Document:
+    options = options or LoadOptions()
+    if len(data) > options.max_file_bytes:
+        raise TooLarge(f"file is {len(data):,} bytes; the limit is {options.max_file_bytes:,}")
+    kind = sniff(data)
+    if kind == "pdf":
+        from .pdf import load_pdf
+
+        return load_pdf(data, source, options)
+    if kind == "docx":
+        from .docx import load_docx
+
+        return load_docx(data, source, options)
+    if kind == "doc":
+        raise UnsupportedFormat(
+            "legacy Word .doc is not supported; convert it with "
+            "'libreoffice --headless --convert-to docx FILE' and scan the .docx"
+        )
+    if kind == "rtf":
+        raise UnsupportedFormat(
+            "RTF is not supported; convert it with "
+            "'libreoffice --headless --convert-to docx FILE' and scan the .docx"
+        )
+    if kind == "corrupt_zip":
+        raise CorruptFile("looks like a ZIP/DOCX file but the archive is damaged")
+    if kind == "zip":
+        raise UnsupportedFormat("a ZIP archive that is not a Word .docx document")
+    from .text import load_text
+
+    return load_text(data, source, options)
+
+
+def load_path(path: str | os.PathLike[str], options: LoadOptions | None = None) -> Document:
+    options = options or LoadOptions()
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > options.max_file_bytes:
+            raise TooLarge(f"file is {size:,} bytes; the limit is {options.max_file_bytes:,}")
+        data = p.read_bytes()
+    except TooLarge:
+        raise
+    except IsADirectoryError:
+        raise IOProblem(f"{path} is a directory") from None
+    except FileNotFoundError:
+        raise IOProblem(f"no such file: {path}") from None
+    except PermissionError:
+        raise IOProblem(f"permission denied: {path}") from None
+    except OSError as exc:
+        raise IOProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    return load_bytes(data, str(path), options)

@@ -1,0 +1,22 @@
+"""Text clean-up shared by the loaders; every step is length-aware on purpose."""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = str.maketrans({"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\t": " ",
+                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\ufffe": "", "\ufeff": "",
+                         "\u00ad": "", "\x0c": "\n"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+# A word broken across a line end: "confiden-\ntiality" -> "confidentiality".
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-\n[ ]*(?=[a-z])")
+
+
+def normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
+    text = _CONTROL.sub(" ", text)
+    return text
+
+
+def join_hyphenated(text: str) -> str:
+    return _HYPHEN_BREAK.sub("", text)

@@ -1,0 +1,70 @@
+"""Profiles: which clauses a kind of contract must have, and how bad a gap is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import RuleError
+from .resources import data_dir
+
+Severity = Literal["high", "medium", "low", "info"]
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3}
+
+
+class Profile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    extends: str | None = None
+    require: dict[str, Severity] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    source_file: str | None = None
+
+
+def builtin_profiles() -> dict[str, Path]:
+    return {p.stem: p for p in sorted((data_dir() / "profiles").glob("*.yaml"))}
+
+
+def _read(path: Path) -> Profile:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise RuleError(f"{path}: no such profile file") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: a profile is a mapping with name and require")
+    raw.setdefault("name", path.stem)
+    try:
+        return Profile.model_validate({**raw, "source_file": str(path)})
+    except ValidationError as exc:
+        msgs = [f"{path}: profile {raw.get('name')}: field {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                for e in exc.errors()]
+        raise RuleError("\n".join(msgs)) from None
+
+
+def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, ...] = ()) -> Profile:
+    """A built-in profile by name, or a user's profile file; ``extends`` is merged in."""
+    if isinstance(name_or_path, Profile):
+        return name_or_path
+    key = str(name_or_path)
+    builtins = builtin_profiles()
+    if key in builtins:
+        prof = _read(builtins[key])
+    elif Path(key).is_file():
+        prof = _read(Path(key))
+    else:
+        raise RuleError(f"unknown profile {key!r}: choose from {', '.join(builtins)} or give a profile file")
+    if prof.extends:
+        if prof.extends in _seen:
+            raise RuleError(f"{prof.source_file}: profiles extend each other in a loop")
+        base = load_profile(prof.extends, _seen + (prof.name,))
+        prof = prof.model_copy(
+            update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options}}
+        )
+    return prof

@@ -1,0 +1,18 @@
+"""Render scan results. Each format is a function registered by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TextIO
+
+from ..results import ScanResult
+from .json import render_json, render_jsonl
+from .table import render_table
+
+Renderer = Callable[[Iterable[ScanResult], TextIO], None]
+
+RENDERERS: dict[str, Renderer] = {
+    "table": render_table,
+    "json": render_json,
+    "jsonl": render_jsonl,
+}

@@ -1,0 +1,70 @@
+"""A readable report for a terminal or a text file."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..results import ScanResult
+
+_MARK = {"high": "HIGH", "medium": "MED ", "low": "LOW ", "info": "INFO"}
+
+
+def _where(page: int | None, section: str | None) -> str:
+    parts = []
+    if page is not None:
+        parts.append(f"p.{page}")
+    if section:
+        parts.append(f"§ {section}")
+    return ", ".join(parts) or "-"
+
+
+def render_one(r: ScanResult, out: TextIO) -> None:
+    out.write(f"== {r.source}\n")
+    if r.error:
+        out.write(f"   ERROR [{r.error.type}] {r.error.message}\n\n")
+        return
+    meta = [f"profile: {r.profile}"]
+    if r.pages is not None:
+        meta.append(f"pages: {r.pages}")
+    out.write("   " + "   ".join(meta) + "\n")
+    for w in r.warnings:
+        out.write(f"   WARNING [{w.type}] {w.message}\n")
+    first: dict[str, object] = {}
+    for c in r.clauses:
+        first.setdefault(c.id, c)
+    if first:
+        out.write("\n   Clauses found\n")
+        width = max(len(k) for k in first)
+        for cid in sorted(first):
+            c = first[cid]
+            n = sum(1 for x in r.clauses if x.id == cid)
+            more = f" (+{n - 1} more)" if n > 1 else ""
+            value = f"  [{c.value}]" if c.value else ""  # type: ignore[attr-defined]
+            out.write(f"   {cid:<{width}}  {_where(c.page, c.section)}{more}{value}\n")  # type: ignore[attr-defined]
+            quote = textwrap.shorten(c.text, 110, placeholder=" …")  # type: ignore[attr-defined]
+            out.write(f"   {'':<{width}}  \"{quote}\"\n")
+    if r.findings:
+        out.write("\n   Findings\n")
+        for f in r.findings:
+            flag = " (uncertain)" if f.uncertain else ""
+            out.write(f"   {_MARK[f.severity]} {f.kind:<7} {f.rule}: {f.message}{flag}\n")
+            if f.recommendation:
+                for line in textwrap.wrap(f.recommendation, 96):
+                    out.write(f"        -> {line}\n")
+    else:
+        out.write("\n   No findings: every clause the profile requires was found.\n")
+    out.write("\n")
+
+
+def render_table(results: Iterable[ScanResult], out: TextIO) -> None:
+    n = errors = missing = 0
+    for r in results:
+        render_one(r, out)
+        out.flush()
+        n += 1
+        errors += r.error is not None
+        missing += sum(1 for f in r.findings if f.kind == "missing")
+    if n > 1:
+        out.write(f"{n} documents scanned, {errors} could not be read, {missing} missing-clause findings.\n")

@@ -1,0 +1,72 @@
+"""The public result models. Field names here are a contract other tools rely on."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["high", "medium", "low", "info"]
+
+
+class ClauseMatch(BaseModel):
+    """Where a clause was found, and the words that show it."""
+
+    id: str
+    page: int | None = None
+    start: int
+    end: int
+    section: str | None = None
+    text: str
+    score: float
+    value: str | None = None
+    days: int | None = Field(default=None, description="the value as a number of days, when it is a period")
+    matched: list[str] = Field(default_factory=list, description="the rule patterns that fired")
+
+
+class Evidence(BaseModel):
+    id: str
+    page: int | None = None
+    section: str | None = None
+    start: int
+    end: int
+
+
+class Finding(BaseModel):
+    rule: str
+    kind: Literal["missing", "risk"]
+    severity: Severity
+    message: str
+    recommendation: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)
+    uncertain: bool = Field(default=False, description="part of the document could not be read")
+
+
+class ScanWarning(BaseModel):
+    type: str
+    message: str
+    pages: list[int] = Field(default_factory=list)
+
+
+class ScanError(BaseModel):
+    type: str
+    message: str
+
+
+class ScanResult(BaseModel):
+    source: str
+    format: str | None = None
+    pages: int | None = None
+    profile: str | None = None
+    present: list[str] = Field(default_factory=list)
+    clauses: list[ClauseMatch] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    warnings: list[ScanWarning] = Field(default_factory=list)
+    error: ScanError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def clauses_for(self, clause_id: str) -> list[ClauseMatch]:
+        return [c for c in self.clauses if c.id == clause_id or c.id.startswith(clause_id + ".")]

@@ -1,0 +1,196 @@
+"""Rule files: what a clause looks like, kept in YAML and validated here.
+
+A rule file (``rules/*.yaml``) holds one rule, or a list of them under ``rules:``.
+Knowledge about clauses lives in those files; this module only checks their shape
+and turns load errors into messages that name the file, the rule and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleError
+from .resources import data_dir
+
+CLAUSE_ID = re.compile(r"^[a-z][a-z_]*(?:\.[a-z][a-z_]*)*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Weighted(_Strict):
+    """A pattern with the score it contributes when it matches a sentence."""
+
+    weight: float = Field(0.8, ge=0, le=1)
+    phrase: str | None = None
+    tokens: list[dict[str, Any]] | None = None
+    regex: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Weighted":
+        kinds = [k for k in ("phrase", "tokens", "regex") if getattr(self, k) is not None]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of phrase, tokens or regex")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
+        return self
+
+
+class Scoring(_Strict):
+    """How evidence adds up: a sentence counts once its score reaches ``threshold``."""
+
+    threshold: float = Field(0.6, ge=0, le=1.5)
+    heading_bonus: float = Field(0.3, ge=0, le=1)
+    # A heading cue alone (no pattern in the body) never makes a clause present;
+    # ``heading_only`` lets a rule accept a strong heading plus any body text.
+    heading_only: float = Field(0.0, ge=0, le=1)
+
+
+class ValueSpec(_Strict):
+    """Pull a value (jurisdiction, a period in days, an amount) out of the clause."""
+
+    regex: str
+    normalise: Literal["text", "days", "jurisdiction", "amount"] = "text"
+    aliases: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("regex")
+    @classmethod
+    def _has_group(cls, v: str) -> str:
+        rx = re.compile(v)
+        if "value" not in rx.groupindex:
+            raise ValueError("the value regex needs a named group (?P<value>...)")
+        return v
+
+
+class Risk(_Strict):
+    """A weakness of a present clause, judged on its extracted value."""
+
+    id: str
+    severity: Literal["high", "medium", "low", "info"] = "medium"
+    message: str
+    recommendation: str = ""
+    when: Literal["no_value", "value_gt", "value_lt", "value_not_in_option", "pattern_absent", "pattern_present"]
+    threshold: float | None = None
+    option: str | None = None
+    regex: str | None = None
+
+
+class Examples(_Strict):
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+
+
+class Rule(_Strict):
+    id: str
+    name: str
+    description: str
+    implies: list[str] = Field(default_factory=list)
+    headings: list[str] = Field(default_factory=list)
+    patterns: list[Weighted] = Field(default_factory=list)
+    exclude: list[Weighted] = Field(default_factory=list)
+    exclude_headings: list[str] = Field(default_factory=list)
+    scoring: Scoring = Field(default_factory=Scoring)
+    value: ValueSpec | None = None
+    risks: list[Risk] = Field(default_factory=list)
+    recommendation: str
+    cuad_category: str | None = Field(None, description="the CUAD category measured against, if any")
+    examples: Examples = Field(default_factory=Examples)
+    source_file: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _clause_id(cls, v: str) -> str:
+        if not CLAUSE_ID.match(v):
+            raise ValueError("a clause id is lower-case words joined by dots, e.g. 'liability.cap'")
+        return v
+
+    @field_validator("implies")
+    @classmethod
+    def _implied_ids(cls, v: list[str]) -> list[str]:
+        for x in v:
+            if not CLAUSE_ID.match(x):
+                raise ValueError(f"{x!r} is not a clause id")
+        return v
+
+    @cached_property
+    def heading_regex(self) -> re.Pattern[str] | None:
+        return _words_regex(self.headings)
+
+    @cached_property
+    def exclude_heading_regex(self) -> re.Pattern[str] | None:
+        return _words_regex(self.exclude_headings)
+
+    def ancestors(self) -> list[str]:
+        """Every id this rule's clause implies: dotted parents and ``implies``."""
+        out: list[str] = []
+        for cid in [self.id, *self.implies]:
+            parts = cid.split(".")
+            for i in range(len(parts), 0, -1):
+                p = ".".join(parts[:i])
+                if p not in out:
+                    out.append(p)
+        return out
+
+
+def _words_regex(words: list[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alts = "|".join(re.escape(w.lower()).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])")
+
+
+def _describe(exc: ValidationError, path: str, rule_id: str | None) -> str:
+    lines = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"]) or "(rule)"
+        lines.append(f"{path}: rule {rule_id or '?'}: field {field}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def load_rule_file(path: str | Path) -> list[Rule]:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RuleError(f"{path}: no such rule file") from None
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    if isinstance(raw, dict) and "rules" in raw:
+        items = raw["rules"]
+    elif isinstance(raw, list):
+        items = raw
+    else:
+        items = [raw]
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise RuleError(f"{path}: expected a rule mapping or a list of rules")
+    rules = []
+    for item in items:
+        try:
+            rules.append(Rule.model_validate({**item, "source_file": str(path)}))
+        except ValidationError as exc:
+            raise RuleError(_describe(exc, str(path), item.get("id"))) from None
+    return rules
+
+
+def builtin_rule_files() -> list[Path]:
+    return sorted(p for p in (data_dir() / "rules").glob("*.yaml"))
+
+
+def load_rules(extra: list[str | Path] | None = None, builtin: bool = True) -> list[Rule]:
+    """Built-in rules, then user files; a user rule with a built-in id replaces it."""
+    by_id: dict[str, Rule] = {}
+    files = (builtin_rule_files() if builtin else []) + [Path(p) for p in (extra or [])]
+    for f in files:
+        for rule in load_rule_file(f):
+            by_id[rule.id] = rule
+    return list(by_id.values())

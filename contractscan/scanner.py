@@ -1,0 +1,160 @@
+"""The public entry points: scan one document, or many with one pipeline."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from .analyse import ClauseAnalyzer, build_nlp
+from .document import Document
+from .errors import ContractScanError, IOProblem
+from .judge import judge
+from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
+from .profiles import Profile, load_profile
+from .results import ScanError, ScanResult, ScanWarning
+from .rules import Rule, load_rules
+from .segment import _mask_noise, segment
+
+Source = str | bytes | os.PathLike[str]
+
+
+class Analyzer:
+    """Build the pipeline once (rules, matchers, spaCy) and scan many documents."""
+
+    def __init__(
+        self,
+        profile: str | Path | Profile = "core",
+        rules: list[str | Path] | None = None,
+        model: str | None = None,
+        load_options: LoadOptions | None = None,
+        debug: bool = False,
+    ) -> None:
+        self.debug = debug
+        self.profile = load_profile(profile)
+        self.rules: list[Rule] = load_rules(rules)
+        self.load_options = load_options or LoadOptions()
+        self.nlp = build_nlp(model)
+        self.clauses = ClauseAnalyzer(self.rules, self.nlp)
+
+    def rule(self, clause_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == clause_id), None)
+
+    def load(self, source: Source) -> Document:
+        if isinstance(source, bytes):
+            return load_bytes(source, "<bytes>", self.load_options)
+        if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+            return load_path(source, self.load_options)
+        return load_bytes(str(source).encode("utf-8"), "<text>", self.load_options)
+
+    def analyse_document(self, doc: Document) -> ScanResult:
+        clauses = segment(doc)
+        text = _mask_noise(doc)
+        matches = self.clauses.analyse(doc, clauses, text)
+        present, findings = judge(doc, matches, self.rules, self.profile, text)
+        return ScanResult(
+            source=doc.source,
+            format=doc.format,
+            pages=doc.page_count,
+            profile=self.profile.name,
+            present=present,
+            clauses=matches,
+            findings=findings,
+            warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
+        )
+
+    def scan(self, source: Source, name: str | None = None) -> ScanResult:
+        """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
+        label = name or (str(source) if not isinstance(source, bytes) and _is_pathlike(source) else None)
+        try:
+            doc = self.load(source)
+            if name:
+                doc.source = name
+            return self.analyse_document(doc)
+        except ContractScanError as exc:
+            return self._failed(label, exc.type, exc.message)
+        except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError,
+                AttributeError, AssertionError, OSError, EOFError) as exc:
+            # A parser library choked on a malformed file: report it, keep the batch going.
+            if self.debug:
+                raise
+            return self._failed(label, "corrupt", f"the file could not be parsed ({type(exc).__name__}: {exc})")
+
+    def _failed(self, label: str | None, kind: str, message: str) -> ScanResult:
+        return ScanResult(source=label or "<input>", profile=self.profile.name,
+                          error=ScanError(type=kind, message=" ".join(message.split())[:500]))
+
+    def scan_folder(self, folder: str | os.PathLike[str]) -> Iterator[ScanResult]:
+        for path, problem in iter_files(folder):
+            if problem is not None:
+                yield ScanResult(source=str(path), profile=self.profile.name,
+                                 error=ScanError(type=problem.type, message=problem.message))
+            else:
+                yield self.scan(path)
+
+
+def _is_pathlike(source: Source) -> bool:
+    return isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source))
+
+
+def _looks_like_path(s: str) -> bool:
+    if "\n" in s or len(s) > 4096:
+        return False
+    return os.path.exists(s) or s.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf"))
+
+
+def iter_files(folder: str | os.PathLike[str]) -> Iterator[tuple[Path, IOProblem | None]]:
+    """Supported files below ``folder``, sorted, each once; symlink loops reported, not followed."""
+    root = Path(folder)
+    seen: set[tuple[int, int]] = set()
+
+    def walk(d: Path) -> Iterator[tuple[Path, IOProblem | None]]:
+        try:
+            st = d.stat()
+        except OSError as exc:
+            yield d, IOProblem(f"cannot read folder {d}: {exc.strerror or exc}")
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            return
+        seen.add(key)
+        try:
+            entries = sorted(d.iterdir(), key=lambda p: p.name)
+        except OSError as exc:
+            yield d, IOProblem(f"cannot list folder {d}: {exc.strerror or exc}")
+            return
+        for p in entries:
+            if p.name.startswith("."):
+                continue
+            try:
+                is_dir = p.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(p)
+            elif p.suffix.lower() in SUPPORTED_SUFFIXES + (".doc", ".rtf"):
+                yield p, None
+            elif p.is_symlink() and not p.exists():
+                yield p, IOProblem(f"broken or looping symbolic link: {p}")
+
+    yield from walk(root)
+
+
+def scan(
+    source: Source,
+    profile: str | Path | Profile = "core",
+    rules: list[str | Path] | None = None,
+    model: str | None = None,
+) -> ScanResult:
+    """Scan one contract given as a path, bytes or text."""
+    return Analyzer(profile=profile, rules=rules, model=model).scan(source)
+
+
+def scan_folder(
+    path: str | os.PathLike[str],
+    profile: str | Path | Profile = "core",
+    rules: list[str | Path] | None = None,
+    model: str | None = None,
+) -> Iterator[ScanResult]:
+    """Scan every supported file below ``path``, yielding one result per file."""
+    yield from Analyzer(profile=profile, rules=rules, model=model).scan_folder(path)

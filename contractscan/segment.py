@@ -1,0 +1,219 @@
+"""Split a document into clauses (paragraphs) that know their section heading.
+
+Contracts mark structure with numbering ("12.", "12.1", "(a)", "Article IV",
+"Section 5.") and with headings ("12. Limitation of Liability.", ALL-CAPS
+lines). PDF text is hard-wrapped, so a clause is the run of lines from one
+numbering mark, heading or blank line to the next.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Document
+
+_ROMAN = r"(?:[IVXLC]{1,7}|[ivxlc]{1,7})"
+# Order matters: the first that matches names the numbering kind.
+_NUMBERING = [
+    ("article", re.compile(rf"^(?:ARTICLE|Article)\s+(?P<num>\d{{1,3}}|{_ROMAN})\b[.:\-–—]?\s*")),
+    ("section", re.compile(r"^(?:SECTION|Section|§)\s*(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})\b[.:\-–—]?\s*")),
+    ("decimal", re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,3})\.?(?=\s)\s*")),
+    ("number", re.compile(r"^(?P<num>\d{1,3})[.)](?=\s)\s*")),
+    ("paren", re.compile(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
+    ("letter", re.compile(r"^(?P<num>[a-zA-Z])[.)](?=\s)\s*")),
+]
+_TITLE_WORD = re.compile(r"^(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|by|with|a|an|as|upon|&|-|—|–)$")
+_HEADING_END = re.compile(r"^(?P<head>[^.:;]{2,80}?)(?:[.:]|\s[-–—]\s?)(?=\s|$)")
+_RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")
+_TOC_LINE = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
+
+
+@dataclass
+class Clause:
+    """A paragraph of the contract with its place in the outline."""
+
+    start: int
+    end: int
+    text: str
+    number: str | None = None
+    heading: str | None = None
+    section: str | None = None
+    headings: list[str] = field(default_factory=list)
+    heading_only: bool = False
+    in_toc: bool = False
+    level: int = 0
+
+
+_DANGLING = re.compile(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
+
+
+def _is_caps_heading(line: str) -> bool:
+    """Short ALL-CAPS lines are headings; ALL-CAPS sentences (waivers, caps) are not."""
+    words = line.split()
+    if line.upper() != line or sum(c.isalpha() for c in line) < 4 or len(words) > 8:
+        return False
+    if _DANGLING.search(line) or line.endswith((",", ";")):
+        return False
+    return not (line.endswith(".") and len(words) > 5)
+
+
+def _looks_like_title(words: list[str]) -> bool:
+    if not words or len(words) > 10:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    return caps >= max(1, (len(words) + 1) // 2) and all(_TITLE_WORD.match(w.strip(",()")) for w in words)
+
+
+def split_heading(body: str) -> tuple[str | None, str]:
+    """Split "Limitation of Liability. Neither party ..." into heading and rest."""
+    line = body.split("\n", 1)[0].strip()
+    if line and line.upper() == line and any(c.isalpha() for c in line) and (
+        _is_caps_heading(line) or re.match(r"^[A-Z0-9 ,;'&/()\-–—]{3,60}\.\s", line)
+    ):
+        # "LIMITATION OF LIABILITY." or "LIMITATION OF LIABILITY. Neither ..." (caps heading then body)
+        m = re.match(r"^([A-Z0-9 ,;'&/()\-–—]+?)[.:]?(?:\s+(?=[A-Z][a-z])|$)", line)
+        head = (m.group(1) if m else line).strip(" .:")
+        if head and len(head) > 2:
+            return head, body[body.find(head) + len(head):].lstrip(" .:")
+    m = _HEADING_END.match(line)
+    if m and _looks_like_title(m.group("head").split()):
+        head = m.group("head").strip()
+        return head, body[m.end():].lstrip()
+    if "\n" in body.strip() or len(line) > 80:
+        return None, body
+    words = line.rstrip(".:").split()
+    if _looks_like_title(words) and not line.endswith((",", ";")):
+        return line.rstrip(".:").strip(), ""
+    return None, body
+
+
+def _level(kind: str, num: str) -> int:
+    if kind in ("article",):
+        return 0
+    if kind in ("section", "decimal"):
+        return 1 + num.count(".")
+    if kind == "number":
+        return 1
+    return 3
+
+
+def _lines(text: str):
+    pos = 0
+    for raw in text.split("\n"):
+        yield pos, pos + len(raw), raw
+        pos += len(raw) + 1
+
+
+def _mask_noise(doc: Document) -> str:
+    """Blank out running headers/footers without moving any offset."""
+    if not doc.noise:
+        return doc.text
+    chars = list(doc.text)
+    for span in doc.noise:
+        for i in range(span.start, span.end):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def segment(doc: Document) -> list[Clause]:
+    text = _mask_noise(doc)
+    # 1. cut into paragraphs at blank lines, numbering marks and heading lines
+    paragraphs: list[tuple[int, int, str | None, str | None]] = []  # start, end, kind, num
+    cur_start: int | None = None
+    cur_end = 0
+    cur_kind = cur_num = None
+    prev_line_end_punct = True
+    for s, e, raw in _lines(text):
+        stripped = raw.strip()
+        if not stripped or _RULE_LINE.match(stripped):
+            if cur_start is not None:
+                paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
+                cur_start = None
+            prev_line_end_punct = True
+            continue
+        lead = s + (len(raw) - len(raw.lstrip()))
+        kind = num = None
+        for k, rx in _NUMBERING:
+            m = rx.match(stripped)
+            if m:
+                kind, num = k, m.group("num")
+                break
+        if kind in ("letter", "paren", "number") and not prev_line_end_punct and cur_start is not None:
+            # "... pursuant to Section\n3. the ..." is a wrapped line, not a new item
+            rest = stripped[m.end():]
+            if (kind == "number" and rest[:1].islower()) or (
+                kind != "number" and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
+            ):
+                kind = num = None
+        is_caps_heading = kind is None and _is_caps_heading(stripped)
+        if kind is not None or is_caps_heading or cur_start is None:
+            if cur_start is not None:
+                paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
+            cur_start, cur_kind, cur_num = lead, kind, num
+        cur_end = s + len(raw.rstrip())
+        prev_line_end_punct = bool(re.search(r"[.;:]$", stripped)) or is_caps_heading
+    if cur_start is not None:
+        paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
+
+    # 2. give each paragraph its heading and the chain of headings above it
+    clauses: list[Clause] = []
+    stack: list[tuple[int, str]] = []  # (level, label) of open headings
+    for start, end, kind, num in paragraphs:
+        body = text[start:end]
+        rest = body
+        if kind is not None:
+            m = dict(_NUMBERING)[kind].match(body)
+            rest = body[m.end():] if m else body
+        heading, remainder = split_heading(rest)
+        level = _level(kind, num or "") if kind else (0 if heading else 9)
+        number = num
+        if kind == "article":
+            number = f"Article {num}"
+        elif kind == "section":
+            number = f"Section {num}"
+        elif kind == "paren":
+            number = f"({num})"
+        elif kind in ("letter",):
+            number = f"{num}."
+        heading_only = heading is not None and not remainder.strip()
+        in_toc = bool(_TOC_LINE.search(body.split("\n", 1)[0])) and len(body) < 200
+        if heading is not None or (kind in ("article", "section", "decimal", "number")):
+            label = " ".join(x for x in (number if kind != "number" else f"{num}.", heading) if x)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, label))
+        chain = [lab for _, lab in stack]
+        section = " > ".join(chain[-2:]) if chain else None
+        if kind in ("paren", "letter") and number:
+            section = f"{section} > {number}" if section else number
+        clauses.append(
+            Clause(
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                number=number,
+                heading=heading,
+                section=section,
+                headings=[lab for _, lab in stack],
+                heading_only=heading_only,
+                in_toc=in_toc,
+                level=level,
+            )
+        )
+    _mark_tables_of_contents(clauses)
+    return clauses
+
+
+def _mark_tables_of_contents(clauses: list[Clause]) -> None:
+    """A run of four or more heading-only paragraphs is a table of contents."""
+    run: list[Clause] = []
+    for c in clauses + [None]:  # type: ignore[list-item]
+        if c is not None and (c.heading_only or c.in_toc) and len(c.text) < 120:
+            run.append(c)
+            continue
+        if len(run) >= 4:
+            for r in run:
+                r.in_toc = True
+        run = []
