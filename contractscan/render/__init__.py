@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from .html import render_html
 from .json import render_json, render_jsonl
 from .table import render_table
 
@@ -15,4 +16,5 @@ RENDERERS: dict[str, Renderer] = {
     "table": render_table,
     "json": render_json,
     "jsonl": render_jsonl,
+    "html": render_html,
 }
