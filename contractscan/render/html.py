@@ -26,7 +26,7 @@ from .. import __version__
 from ..results import ClauseMatch, ScanResult
 from .review import FamilyRow, clause_name, display_name, scorecard, severity_counts, where
 
-FULL_TEXT_BUDGET = 12_000_000
+FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
 
 MAX_WHERE_LINKS = 6
@@ -39,6 +39,11 @@ _PALETTE = 8
 def e(value: object) -> str:
     """Escape for text and for double-quoted attributes alike."""
     return html.escape(str(value), quote=True)
+
+
+def text(value: str) -> str:
+    """Escape contract text for element content: quotes are harmless there and common in contracts."""
+    return html.escape(value, quote=False)
 
 
 _CSS = """
@@ -54,7 +59,8 @@ code{font:0.85em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
 th{background:var(--soft);font-weight:600}
-section.contract{border-top:3px solid var(--ink);margin-top:36px;padding-top:12px}
+section.contract{border-top:3px solid var(--ink);margin-top:36px;padding-top:12px;
+content-visibility:auto;contain-intrinsic-size:auto 2500px}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:.82em;font-weight:700;
 text-transform:uppercase;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
 .s-high{color:var(--high)}.s-medium{color:var(--medium)}.s-low{color:var(--low)}.s-info{color:var(--info)}
@@ -93,12 +99,15 @@ th button.sort::after{content:" \\2195";color:var(--muted)}
 th[aria-sort=ascending] button.sort::after{content:" \\2191"}th[aria-sort=descending] button.sort::after{content:" \\2193"}
 .chart text{font:12px system-ui,sans-serif;fill:var(--ink)}.chart .bar{fill:#c0392b}.chart .track{fill:var(--soft)}
 a{color:#1f5fa8}
+.scroll{overflow-x:auto}#portfolio-table td:first-child{overflow-wrap:anywhere;min-width:16em}
+.tag,li,section{scroll-margin-top:40px}
 .back{font-size:.85em}
 @media print{
 body{max-width:none;padding:0;font-size:10pt}
 .controls,.back,th button.sort::after{display:none}
 section.contract{break-before:page}
-.doctext{content-visibility:visible;background:none;border:none;padding:0;font-size:10pt}
+.doctext,section.contract{content-visibility:visible}
+.doctext{background:none;border:none;padding:0;font-size:10pt}
 mark,.tag,.badge,td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 a{color:inherit;text-decoration:none}
 tr{break-inside:avoid}thead{display:table-header-group}
@@ -245,8 +254,9 @@ class _Report:
 
         doc = r.document
         full = doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget)
+        if doc is not None and full:
+            self.used += len(doc.text)
         if full:
-            self.used += len(doc.text)  # type: ignore[union-attr]
             out.append(f'<h3 id="{anchor}-text">Contract text</h3>')
             out.append(f'<div class="doctext">{_highlight(doc.text, doc.page_starts, r, ids, family_of, risky)}</div>')  # type: ignore[union-attr]
         elif r.clauses:
@@ -261,7 +271,7 @@ class _Report:
                 loc = " · ".join(x for x in (f"chars {c.start}–{c.end}", where(c)) if x)
                 out.append(f'<li><span class="tag{risk}" id="{ids[id(c)]}">{e(_label(c))}</span> '
                            f'<span class="small">{e(loc)}</span>'
-                           f'<blockquote class="{family_of.get(id(c), "fx")}">{e(c.text)}</blockquote></li>')
+                           f'<blockquote class="{family_of.get(id(c), "fx")}">{text(c.text)}</blockquote></li>')
             out.append("</ol>")
         out.append(f'<p class="back"><a href="#top">Back to top</a></p></section>')
         return "\n".join(out)
@@ -319,7 +329,7 @@ class _Report:
             for s in ("high", "medium")] + [
             f'<th data-type="number" title="{e(fid)}"><button class="sort" type="button">{e(name)}</button></th>'
             for fid, name in fams]
-        out.append('<table id="portfolio-table"><thead><tr>' + "".join(head) + "</tr></thead><tbody>")
+        out.append('<div class="scroll"><table id="portfolio-table"><thead><tr>' + "".join(head) + "</tr></thead><tbody>")
         for row in self.rows:
             missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
             cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
@@ -335,7 +345,7 @@ class _Report:
                 cells.append(f'<td class="cell c-{status}" data-sort="{_STATUS_RANK[status]}" title="{e(label)}">'
                              f'{_STATUS_MARK[status]}<span class="small"> {e(label)}</span></td>')
             out.append(f'<tr data-order="{row.order}" data-missing="{e(missing)}">' + "".join(cells) + "</tr>")
-        out.append("</tbody></table></section>\n")
+        out.append("</tbody></table></div></section>\n")
         return "\n".join(out)
 
     def _chart(self, fams: list[tuple[str, str]]) -> str:
@@ -368,10 +378,10 @@ def _label(c: ClauseMatch) -> str:
     return f"{c.id}{value}"
 
 
-def _highlight(text: str, page_starts: list[int], r: ScanResult, ids: dict[int, str],
+def _highlight(doc_text: str, page_starts: list[int], r: ScanResult, ids: dict[int, str],
                family_of: dict[int, str], risky: set[tuple[str, int, int]]) -> str:
     """The text with each clause in a <mark> and a label at its start; overlaps split cleanly."""
-    n = len(text)
+    n = len(doc_text)
     starts: dict[int, list[ClauseMatch]] = {}
     for c in r.clauses:
         s, t = max(0, min(c.start, n)), max(0, min(c.end, n))
@@ -390,7 +400,7 @@ def _highlight(text: str, page_starts: list[int], r: ScanResult, ids: dict[int, 
             title = clause_name(r, c.id)
             out.append(f'<span class="tag{risk}" id="{ids[id(c)]}" title="{e(title)}">{e(_label(c))}</span>')
             active.append(c)
-        piece = e(text[a:b])
+        piece = text(doc_text[a:b])
         if active:
             fams = " ".join(dict.fromkeys(family_of.get(id(c), "fx") for c in active))
             out.append(f'<mark class="{fams}" data-clause="{e(" ".join(dict.fromkeys(c.id for c in active)))}">'
