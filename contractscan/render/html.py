@@ -90,7 +90,7 @@ ol.excerpts li{margin:6px 0}ol.excerpts blockquote{margin:2px 0 0 0;padding:4px 
 .controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:10px 0}
 .controls input,.controls select{font:inherit;padding:3px 6px}
 html:not(.js) .controls{display:none}
-#portfolio-table td.cell{text-align:center;font-weight:700}
+#portfolio-table{font-size:.85em}#portfolio-table td.cell{text-align:center;font-weight:700}
 #portfolio-table td.c-missing{color:var(--high);background:#fdeceb}
 #portfolio-table td.c-risk{color:var(--medium);background:#fff3e3}
 #portfolio-table td.c-present,#portfolio-table td.c-found{color:var(--ok)}
@@ -111,6 +111,8 @@ section.contract{break-before:page}
 mark,.tag,.badge,td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 a{color:inherit;text-decoration:none}
 tr{break-inside:avoid}thead{display:table-header-group}
+.scroll{overflow:visible}#portfolio-table{font-size:8pt}#portfolio-table td.cell .small{display:none}
+#portfolio-table td:first-child{min-width:11em}
 }
 """
 
@@ -319,6 +321,8 @@ class _Report:
                + (f" · {self.excerpt_only} shown as clause excerpts (size budget)" if self.excerpt_only else "")
                + "</p>"]
         out.append(self._chart(fams))
+        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk · – not read. '
+                   "Click a column to sort; click a contract to open its review.</p>")
         options = "".join(f'<option value="{e(fid)}">{e(name)}</option>' for fid, name in fams)
         out.append('<div class="controls"><label>Filter <input id="filter" type="search" '
                    'placeholder="file name, word…"></label>'
