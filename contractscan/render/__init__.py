@@ -8,6 +8,7 @@ from typing import TextIO
 from ..results import ScanResult
 from .html import render_html
 from .json import render_json, render_jsonl
+from .markdown import render_markdown
 from .table import render_table
 
 Renderer = Callable[[Iterable[ScanResult], TextIO], None]
@@ -17,4 +18,5 @@ RENDERERS: dict[str, Renderer] = {
     "json": render_json,
     "jsonl": render_jsonl,
     "html": render_html,
+    "md": render_markdown,
 }
