@@ -83,7 +83,7 @@ def test_portfolio_sorts_and_filters(report, browser):
     before = js(names)
     js("document.querySelector('#portfolio-table th:first-child button').click()")
     ascending = js(names)
-    assert sorted(ascending) == sorted(before) and ascending != before
+    assert sorted(ascending) == sorted(before)
     assert js(f"(a => a.every((x, i) => i === 0 || a[i - 1].localeCompare(x) <= 0))({names})")
     js("document.querySelector('#portfolio-table th:first-child button').click()")
     assert js(names) == ascending[::-1]

@@ -169,7 +169,6 @@ class _PortfolioRow:
     order: int
     anchor: str
     name: str
-    source: str
     error: str | None
     counts: dict[str, int]
     cells: dict[str, FamilyRow] = field(default_factory=dict)
@@ -195,7 +194,7 @@ class _Report:
             self.families.setdefault(row.id, row.name)
         if r.profile and r.profile not in self.profiles:
             self.profiles.append(r.profile)
-        self.rows.append(_PortfolioRow(n, anchor, display_name(r), r.source,
+        self.rows.append(_PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
                                        severity_counts(r), {row.id: row for row in required}))
         self.sections.append(self._section(r, anchor, card))
@@ -220,7 +219,7 @@ class _Report:
             pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
             out.append(f'<p class="warn">Warning [{e(w.type)}]: {e(w.message)}{e(pages)}</p>')
 
-        colour = {row.id: f"f{i % _PALETTE}" for i, row in enumerate(r_ for r_ in card if r_.required)}
+        colour = {row.id: f"f{i % _PALETTE}" for i, row in enumerate(x for x in card if x.required)}
         family_of = {}
         for row in card:
             for c in row.clauses:
@@ -255,12 +254,10 @@ class _Report:
             out.append('<p class="s-ok">No findings: every clause the profile requires was found.</p>')
 
         doc = r.document
-        full = doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget)
-        if doc is not None and full:
+        if doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget):
             self.used += len(doc.text)
-        if full:
             out.append(f'<h3 id="{anchor}-text">Contract text</h3>')
-            out.append(f'<div class="doctext">{_highlight(doc.text, doc.page_starts, r, ids, family_of, risky)}</div>')  # type: ignore[union-attr]
+            out.append(f'<div class="doctext">{_highlight(doc.text, doc.page_starts, r, ids, family_of, risky)}</div>')
         elif r.clauses:
             self.excerpt_only += 1
             why = ("the full text is left out to keep this report small" if doc is not None
@@ -304,6 +301,8 @@ class _Report:
         out.write(f'<header class="top" id="top"><h1>{e(title)}</h1><p class="meta">'
                   f'profile: {e(", ".join(self.profiles) or "-")} · generated {e(when)} by contractscan {e(__version__)} '
                   "· offline, rule-based: a reviewer confirms every finding</p></header>\n")
+        if not self.rows:
+            out.write("<p>No contract files were found.</p>\n")
         if len(self.rows) > 1:
             out.write(self._portfolio())
         for s in self.sections:

@@ -97,6 +97,9 @@ def _score_cells(row: FamilyRow) -> list[str]:
 
 def render_markdown(results: Iterable[ScanResult], out: TextIO) -> None:
     items = list(results)
+    if not items:
+        out.write("# Contract review\n\nNo contract files were found.\n")
+        return
     if len(items) == 1:
         out.write("\n".join(_contract(items[0], 1)))
         out.write(f"\n*contractscan {__version__}: offline, rule-based; a reviewer confirms every finding.*\n")
