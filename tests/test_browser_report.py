@@ -76,6 +76,25 @@ def test_report_renders_scorecards_and_highlights_and_blocks_injection(report, b
         "following the link scrolls the highlighted clause into view"
 
 
+def test_links_show_clauses_deep_in_the_report(report, browser):
+    """Sections off screen are laid out lazily; a jump must still land on the clause."""
+    import time
+
+    browser.open(report)
+    js = browser.evaluate
+    targets = js("[...document.querySelectorAll('section.contract')].map(s => s.querySelector('.tag[id]'))"
+                 ".filter(Boolean).map(t => t.id)")
+    assert len(targets) >= 3
+    for target in targets[len(targets) // 2:][:2]:
+        js(f"location.hash = '#{target}'")
+        deadline = time.monotonic() + 5
+        on_screen = """(() => { const t = document.getElementById('ID'), r = t.getBoundingClientRect();
+            return r.top >= 0 && r.bottom <= innerHeight && document.elementFromPoint(r.left + 2, r.top + 2) === t; })()"""
+        while not js(on_screen.replace("ID", target)):
+            assert time.monotonic() < deadline, f"#{target} is not on screen after the jump"
+            time.sleep(0.05)
+
+
 def test_portfolio_sorts_and_filters(report, browser):
     browser.open(report)
     js = browser.evaluate
