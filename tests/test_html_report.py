@@ -104,6 +104,8 @@ def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, str
     as_html = run_cli(str(folder), "--profile", str(profile), "--format", "html", "-o", str(report))
     assert as_json.returncode == as_html.returncode == 1, as_html.stderr  # high findings exist
     results = json.loads(as_json.stdout)
+    assert {k for r in results for k in r} == {"source", "format", "pages", "profile", "present", "clauses",
+                                               "findings", "warnings", "error"}, "the JSON carries no report data"
     by_source = sections(report.read_text(encoding="utf-8"))
     assert set(by_source) == {r["source"] for r in results}
     kinds = set()
@@ -213,3 +215,23 @@ def test_real_samples_render_with_every_finding(analyzer):
             assert htmllib.escape(f.message) in secs[r.source]
         view = text_view(secs[r.source])
         assert "".join(view.text) == r.document.text
+
+
+def test_pages_are_marked_and_running_headers_greyed(analyzer):
+    from contractscan.document import Document, Span
+
+    header = "ACME SERVICES AGREEMENT - CONFIDENTIAL"
+    page1 = header + "\n1. Confidentiality\nEach party shall hold the other party's Confidential Information " \
+                     "in strict confidence and shall not disclose it to any third party.\n"
+    page2 = header + "\n2. Termination\nEither party may terminate this Agreement upon thirty (30) days' " \
+                     "written notice.\n"
+    doc = Document(text=page1 + page2, source="paged.pdf", format="pdf", page_starts=[0, len(page1)],
+                   noise=[Span(0, len(header)), Span(len(page1), len(page1) + len(header))], page_count=2)
+    result = analyzer.analyse_document(doc)
+    page = render([result])
+    assert page.count(f'<span class="noise">{header}</span>') == 2
+    assert '<span class="page">page 2</span>' in page and "page 1</span>" not in page
+    view = text_view(page)
+    assert "".join(view.text) == doc.text
+    assert {c.id for c in result.clauses} >= {"confidentiality", "termination"}
+    assert all(view.tags[f"c1-m{j}"] == c.start for j, c in enumerate(result.clauses))

@@ -17,6 +17,7 @@ in about half a second (benchmarks/html_report.py).
 from __future__ import annotations
 
 import base64
+import bisect
 import hashlib
 import html
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from datetime import datetime
 from typing import TextIO
 
 from .. import __version__
+from ..document import Document
 from ..results import ClauseMatch, ScanResult
 from .review import FamilyRow, clause_name, display_name, scorecard, severity_counts, where
 
@@ -87,6 +89,7 @@ mark{border-radius:2px;padding:1px 0;color:inherit;border-bottom:2px solid}
 margin-right:3px;white-space:nowrap;vertical-align:1px}
 .tag.risky{background:var(--high)}
 .tag:target,li:target{outline:3px solid #f0a500;outline-offset:2px}
+.noise{color:#9aa1ab}
 .page{display:block;text-align:center;color:var(--muted);font:12px system-ui,sans-serif;border-top:1px dashed var(--line);margin:8px 0}
 ol.excerpts li{margin:6px 0}ol.excerpts blockquote{margin:2px 0 0 0;padding:4px 10px;border-left:4px solid;font-family:Georgia,serif}
 .controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:10px 0}
@@ -266,7 +269,7 @@ class _Report:
         if doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget):
             self.used += len(doc.text)
             out.append(f'<h3 id="{anchor}-text">Contract text</h3>')
-            out.append(f'<div class="doctext">{_highlight(doc.text, doc.page_starts, r, ids, family_of, risky)}</div>')
+            out.append(f'<div class="doctext">{_highlight(doc, r, ids, family_of, risky)}</div>')
         elif r.clauses:
             self.excerpt_only += 1
             why = ("the full text is left out to keep this report small" if doc is not None
@@ -390,17 +393,22 @@ def _label(c: ClauseMatch) -> str:
     return f"{c.id}{value}"
 
 
-def _highlight(doc_text: str, page_starts: list[int], r: ScanResult, ids: dict[int, str],
+def _highlight(doc: Document, r: ScanResult, ids: dict[int, str],
                family_of: dict[int, str], risky: set[tuple[str, int, int]]) -> str:
-    """The text with each clause in a <mark> and a label at its start; overlaps split cleanly."""
+    """The text with each clause in a <mark> and a label at its start; overlaps split cleanly.
+    Page starts get a marker; running headers and footers (noise) are greyed."""
+    doc_text = doc.text
     n = len(doc_text)
     starts: dict[int, list[ClauseMatch]] = {}
     for c in r.clauses:
         s, t = max(0, min(c.start, n)), max(0, min(c.end, n))
         if t > s:
             starts.setdefault(s, []).append(c)
-    pages = {p: i + 1 for i, p in enumerate(page_starts) if 0 < p < n} if len(page_starts) > 1 else {}
-    points = sorted({0, n, *starts, *(min(c.end, n) for c in r.clauses), *pages})
+    pages = {p: i + 1 for i, p in enumerate(doc.page_starts) if 0 < p < n} if len(doc.page_starts) > 1 else {}
+    noise = [(max(0, sp.start), min(n, sp.end)) for sp in doc.noise if sp.end > sp.start]
+    points = sorted({0, n, *starts, *(min(c.end, n) for c in r.clauses), *pages, *(x for sp in noise for x in sp)})
+    noise_starts = [a for a, _ in sorted(noise)]
+    noise_sorted = sorted(noise)
     active: list[ClauseMatch] = []
     out: list[str] = []
     for a, b in zip(points, points[1:]):
@@ -413,6 +421,9 @@ def _highlight(doc_text: str, page_starts: list[int], r: ScanResult, ids: dict[i
             out.append(f'<span class="tag{risk}" id="{ids[id(c)]}" title="{e(title)}">{e(_label(c))}</span>')
             active.append(c)
         piece = text(doc_text[a:b])
+        k = bisect.bisect_right(noise_starts, a) - 1
+        if k >= 0 and noise_sorted[k][1] > a:
+            piece = f'<span class="noise">{piece}</span>'
         if active:
             fams = " ".join(dict.fromkeys(family_of.get(id(c), "fx") for c in active))
             out.append(f'<mark class="{fams}" data-clause="{e(" ".join(dict.fromkeys(c.id for c in active)))}">'
