@@ -32,6 +32,9 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
     p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--annotate", metavar="OUT.docx",
+                   help="for one DOCX input: write a copy with a Word comment on each clause found and the "
+                        "missing clauses at the top; for a PDF or text input: a DOCX summary of the review")
     p.add_argument("--profile", "-p", default="core",
                    help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
     p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
@@ -116,9 +119,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _check_annotate(args: argparse.Namespace) -> None:
+    if not args.annotate:
+        return
+    if len(args.paths) != 1 or not Path(args.paths[0]).is_file():
+        raise ValueError("--annotate needs exactly one contract file (not a folder)")
+    if not args.annotate.lower().endswith(".docx"):
+        raise ValueError("--annotate writes a Word file: give a name ending in .docx")
+    if Path(args.annotate).resolve() == Path(args.paths[0]).resolve():
+        raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
+
+
 def _run(args: argparse.Namespace) -> int:
     from .scanner import Analyzer
 
+    _check_annotate(args)
     analyzer = Analyzer(
         profile=args.profile,
         rules=args.rules,
@@ -127,9 +142,12 @@ def _run(args: argparse.Namespace) -> int:
         debug=args.debug,
     )
     stats = {"errors": 0, "worst": -1}
+    scanned: list[ScanResult] = []
 
     def tracked(results: Iterable[ScanResult]) -> Iterator[ScanResult]:
         for r in results:
+            if args.annotate:
+                scanned.append(r)
             if r.error is not None:
                 stats["errors"] += 1
             for f in r.findings:
@@ -139,6 +157,14 @@ def _run(args: argparse.Namespace) -> int:
     out_ctx = open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)
     with out_ctx as out:
         RENDERERS[args.format](tracked(_expand(args.paths, analyzer)), out)
+    if args.annotate and scanned and scanned[0].error is not None:
+        print(f"contractscan: nothing written to {args.annotate}: the contract could not be read", file=sys.stderr)
+    elif args.annotate and scanned:
+        from .annotate import annotate
+
+        written = annotate(scanned[0], args.annotate)
+        what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
+        print(f"contractscan: wrote {args.annotate} ({what})", file=sys.stderr)
     if stats["errors"]:
         return EXIT_UNREADABLE
     if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:
