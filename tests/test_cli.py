@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .conftest import SAMPLES, run_cli
+from conftest import SAMPLES, run_cli
 
 
 def test_complete_sample_exits_0_and_locates_clauses():
@@ -84,7 +84,7 @@ def test_rules_list_and_check(tmp_path):
 def test_readme_rule_example_passes_rules_check(tmp_path):
     import re
 
-    from .conftest import ROOT
+    from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text()
     block = re.search(r"```yaml\n(id: .*?)```", readme, re.S).group(1)
