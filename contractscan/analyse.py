@@ -16,10 +16,11 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .document import Document
+from .literals import required_literals
 from .results import ClauseMatch
 from .rules import Rule
 from .segment import Clause
-from .values import normalise_jurisdiction, to_days
+from .values import normalise_jurisdiction, recase_all_caps, to_days
 
 MAX_QUOTE = 1200
 
@@ -57,7 +58,8 @@ class ClauseAnalyzer:
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.regexes: list[tuple[int, int, bool, re.Pattern[str]]] = []
+        # (rule index, pattern index, is exclusion, compiled, literals gating it or None)
+        self.regexes: list[tuple[int, int, bool, re.Pattern[str], tuple[str, ...] | None]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
         for ri, rule in enumerate(rules):
             for neg, pats in ((False, rule.patterns), (True, rule.exclude)):
@@ -78,7 +80,8 @@ class ClauseAnalyzer:
                                 f"{'exclude' if neg else 'patterns'}.{pi}.tokens: {exc}"
                             ) from None
                     else:
-                        self.regexes.append((ri, pi, neg, re.compile(pat.regex, re.I)))  # type: ignore[arg-type]
+                        rx = re.compile(pat.regex, re.I)  # type: ignore[arg-type]
+                        self.regexes.append((ri, pi, neg, rx, required_literals(pat.regex, re.I)))
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -123,11 +126,16 @@ class ClauseAnalyzer:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
-        for ri, pi, neg, rx in self.regexes:
+        # Regexes run per sentence (so ^ and $ anchor to it), and only on the sentences
+        # holding one of the literals the pattern cannot match without.
+        lowered = _lower_same_length(flat)
+        sentences: dict[int, str] = {}
+        for ri, pi, neg, rx, literals in self.regexes:
             pat = self._pattern(ri, pi, neg)
-            for m in rx.finditer(flat):
-                si = bisect.bisect_right(sent_starts, m.start()) - 1
-                if si >= 0 and m.start() < sent_ends[si]:
+            for si in _candidate_sentences(lowered, literals, sent_starts, sent_ends):
+                if si not in sentences:
+                    sentences[si] = flat[sent_starts[si]:sent_ends[si]]
+                if rx.search(sentences[si]):
                     hit(ri, si, pat.weight, _name(pat), neg)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
@@ -154,12 +162,12 @@ class ClauseAnalyzer:
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
             if cue and not h.names[0].startswith("heading:"):
                 score += rule.scoring.heading_bonus
-            if score < rule.scoring.threshold:
+            if score < rule.scoring.threshold - 1e-9:  # 0.35 + 0.3 must reach 0.65
                 continue
             s, e = sent_starts[si], sent_ends[si]
             key = (ri, sent_clause[si])
             prev = best.get(key)
-            value, days = self._value(rule, doc.text[s:e])
+            value, days = self._value(rule, doc.text[s:e], doc.text[clause.start:clause.end])
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days
@@ -181,19 +189,56 @@ class ClauseAnalyzer:
         return sorted(best.values(), key=lambda m: (m.start, m.id))
 
     @staticmethod
-    def _value(rule: Rule, sentence: str) -> tuple[str | None, int | None]:
+    def _value(rule: Rule, sentence: str, clause: str) -> tuple[str | None, int | None]:
+        """The value in the matched sentence, else in the rest of its clause.
+
+        The clause fallback covers a heading the sentencizer cut off as its own
+        sentence ("12. GOVERNING LAW." then "This Agreement shall be governed ...").
+        """
         if rule.value is None:
             return None, None
-        m = re.search(rule.value.regex, " ".join(sentence.split()), re.I)
-        if not m or not m.group("value"):
-            return None, None
-        raw = m.group("value")
-        if rule.value.normalise == "days":
-            days = to_days(raw)
-            return " ".join(raw.split()), days
-        if rule.value.normalise == "jurisdiction":
-            return normalise_jurisdiction(raw, rule.value.aliases), None
-        return " ".join(raw.split()).strip(" ,.;"), None
+        for text in (sentence, clause):
+            text = recase_all_caps(" ".join(text.split()))
+            for rx in rule.value.compiled:
+                m = rx.search(text)
+                if m and m.group("value"):
+                    return _normalised(rule, m.group("value"))
+        return None, None
+
+
+def _normalised(rule: Rule, raw: str) -> tuple[str | None, int | None]:
+    assert rule.value is not None
+    if rule.value.normalise == "days":
+        return " ".join(raw.split()), to_days(raw)
+    if rule.value.normalise == "jurisdiction":
+        return normalise_jurisdiction(raw, rule.value.aliases), None
+    return " ".join(raw.split()).strip(" ,.;"), None
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. "İ" lowers to 2 chars
+
+
+def _candidate_sentences(
+    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int]
+) -> list[int]:
+    """Indexes of the sentences that contain one of ``literals`` (all of them if None)."""
+    if literals is None:
+        return list(range(len(starts)))
+    found: set[int] = set()
+    for lit in literals:
+        i = lowered.find(lit)
+        while i >= 0:
+            si = bisect.bisect_right(starts, i) - 1
+            if si >= 0 and i + len(lit) <= ends[si]:
+                found.add(si)
+                i = lowered.find(lit, ends[si])
+            else:
+                i = lowered.find(lit, i + 1)
+    return sorted(found)
 
 
 def _name(pat) -> str:

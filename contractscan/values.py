@@ -52,12 +52,47 @@ def to_days(text: str) -> int | None:
 
 
 _JURIS_TRIM = re.compile(r"^(?:the\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+", re.I)
+_COUNTRY_TAIL = re.compile(r",?\s+(?:the\s+)?(?:United States(?: of America)?|U\.?S\.?A?\.?)$", re.I)
+
+# Words an ALL-CAPS sentence keeps in lower case when recased, so that value regexes
+# asking for a capitalised name stop at them.
+_FUNCTION_WORDS = frozenset(
+    "a an and any are as at be by for from if in into is its of on or shall such that the their "
+    "then these this those to under unto upon which will with within without".split()
+)
+
+
+def recase_all_caps(text: str) -> str:
+    """'LAWS OF THE STATE OF NEW YORK' -> 'Laws of the State of New York'.
+
+    Text that is not mostly upper case comes back unchanged. Words of up to three
+    letters that are not function words ("PRC", "USA") stay upper case.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return text
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if low in _FUNCTION_WORDS:
+            return low
+        return w if len(w) <= 3 else w[0] + w[1:].lower()
+
+    return re.sub(r"[A-Za-z][A-Za-z'’]*", word, text)
 
 
 def normalise_jurisdiction(text: str, aliases: dict[str, str]) -> str:
+    """'the State of New York' -> 'New York'; 'DELAWARE, United States' -> 'Delaware'."""
     v = " ".join(text.split()).strip(" ,.;:()")
     v = _JURIS_TRIM.sub("", v)
     v = re.sub(r"^the\s+", "", v, flags=re.I)
+    tail = _COUNTRY_TAIL.sub("", v)
+    if tail and tail != v and not re.fullmatch(r"(?:the\s+)?United States", tail, re.I):
+        v = tail.strip(" ,")
+    if v.isupper() and (" " in v or len(v) > 4):
+        v = " ".join(w.capitalize() for w in v.split())
+        v = re.sub(r"\b(Of|And|The)\b", lambda m: m.group(1).lower(), v)
     key = v.lower()
     for k, target in aliases.items():
         if key == k.lower():
