@@ -126,15 +126,15 @@ class ClauseAnalyzer:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
-        # Regexes run per sentence (so ^ and $ anchor to it), and only on the sentences
-        # holding one of the literals the pattern cannot match without.
+        # Regexes run per sentence (so ^ and $ anchor to it) with its whitespace collapsed,
+        # and only on the sentences holding one of the literals the pattern cannot match without.
         lowered = _lower_same_length(flat)
         sentences: dict[int, str] = {}
         for ri, pi, neg, rx, literals in self.regexes:
             pat = self._pattern(ri, pi, neg)
             for si in _candidate_sentences(lowered, literals, sent_starts, sent_ends):
-                if si not in sentences:
-                    sentences[si] = flat[sent_starts[si]:sent_ends[si]]
+                if si not in sentences:  # one space between words, as rule authors write them
+                    sentences[si] = " ".join(flat[sent_starts[si]:sent_ends[si]].split())
                 if rx.search(sentences[si]):
                     hit(ri, si, pat.weight, _name(pat), neg)
 

@@ -29,9 +29,13 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     except re.error:
         return None
     found = _sequence(list(parsed))
-    if not found or min(len(s) for s in found) < MIN_LITERAL:
+    if not found:
         return None
-    return tuple(sorted(found))
+    # The text may wrap a phrase over lines ("law\n    of"): gate on one word of it.
+    words = {max(s.split() or [""], key=len) for s in found}
+    if min(len(w) for w in words) < MIN_LITERAL:
+        return None
+    return tuple(sorted(words))
 
 
 def _sequence(items: list) -> set[str] | None:
