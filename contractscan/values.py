@@ -19,11 +19,16 @@ _DURATION = re.compile(
 
 
 def words_to_number(words: str) -> int | None:
+    parts = [w for w in re.split(r"[\s-]+", words.lower().strip()) if w]
+    if len(parts) > 1 and parts[0] in ("a", "an"):
+        return None  # "a thirty day notice" is thirty, not thirty-one
     total = 0
     seen = False
-    for w in re.split(r"[\s-]+", words.lower().strip()):
+    for w in parts:
         if not w:
             continue
+        if w == "and" and seen:
+            continue  # "one hundred and eighty"
         if w.isdigit():
             total += int(w)
             seen = True
@@ -37,13 +42,22 @@ def words_to_number(words: str) -> int | None:
     return total if seen else None
 
 
+def _leading_number(raw: str) -> int | None:
+    """The number that ends ``raw``: 'least sixty' -> 60, 'twenty four' -> 24."""
+    words = re.split(r"[\s-]+", raw.strip())
+    for i in range(len(words)):
+        n = words_to_number(" ".join(words[i:]))
+        if n is not None:
+            return n
+    return None
+
+
 def to_days(text: str) -> int | None:
     """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730."""
     for m in _DURATION.finditer(text):
         n = int(m.group("paren")) if m.group("paren") else None
         if n is None:
-            raw = m.group("num").strip()
-            n = int(raw) if raw.isdigit() else words_to_number(raw)
+            n = _leading_number(m.group("num"))
         if n is None:
             continue
         unit = m.group("unit").lower()
