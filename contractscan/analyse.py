@@ -128,14 +128,28 @@ class ClauseAnalyzer:
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
         # Regexes run per sentence (so ^ and $ anchor to it) with its whitespace collapsed,
         # and only on the sentences holding one of the literals the pattern cannot match without.
+        # A list item is read after its lead-in ("Licensor may terminate ... if:" + "(c) Licensee
+        # is acquired by a third party"), so a pattern may span the two.
+        lead_of = _lead_ins(bodies, sent_clause)
+        items_of: dict[int, list[int]] = {}
+        for item, lead in lead_of.items():
+            items_of.setdefault(lead, []).append(item)
         lowered = _lower_same_length(flat)
         sentences: dict[int, str] = {}
+
+        def sentence(si: int) -> str:
+            if si not in sentences:  # one space between words, as rule authors write them
+                own = " ".join(flat[sent_starts[si]:sent_ends[si]].split())
+                sentences[si] = f"{sentence(lead_of[si])} {own}" if si in lead_of else own
+            return sentences[si]
+
         for ri, pi, neg, rx, literals in self.regexes:
             pat = self._pattern(ri, pi, neg)
-            for si in _candidate_sentences(lowered, literals, sent_starts, sent_ends):
-                if si not in sentences:  # one space between words, as rule authors write them
-                    sentences[si] = " ".join(flat[sent_starts[si]:sent_ends[si]].split())
-                if rx.search(sentences[si]):
+            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends)
+            if literals is not None and items_of:
+                candidates = sorted(set(candidates).union(*(items_of.get(si, ()) for si in candidates)))
+            for si in candidates:
+                if rx.search(sentence(si)):
                     hit(ri, si, pat.weight, _name(pat), neg)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
@@ -213,6 +227,27 @@ def _normalised(rule: Rule, raw: str) -> tuple[str | None, int | None]:
     if rule.value.normalise == "jurisdiction":
         return normalise_jurisdiction(raw, rule.value.aliases), None
     return " ".join(raw.split()).strip(" ,.;"), None
+
+
+def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
+    """{first sentence of a list item: last sentence of the lead-in ending in ':' above it}."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for si, ci in enumerate(sent_clause):
+        first.setdefault(ci, si)
+        last[ci] = si
+    out: dict[int, int] = {}
+    lead: tuple[int, int] | None = None  # (sentence index, outline level) of the open lead-in
+    for ci, clause in enumerate(bodies):
+        if ci not in first:
+            continue
+        if lead is not None and clause.number is not None and clause.level >= lead[1]:
+            out[first[ci]] = lead[0]
+        else:
+            lead = None
+        if clause.text.rstrip().endswith(":"):
+            lead = (last[ci], clause.level)
+    return out
 
 
 def _lower_same_length(text: str) -> str:

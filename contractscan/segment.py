@@ -150,7 +150,8 @@ def segment(doc: Document) -> list[Clause]:
             # "... pursuant to Section\n3. the ..." is a wrapped line, not a new item
             rest = stripped[m.end():]
             if (kind == "number" and rest[:1].islower()) or (
-                kind != "number" and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
+                kind != "number" and not rest[:1].isupper()
+                and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
             ):
                 kind = num = None
         is_caps_heading = kind is None and _is_caps_heading(stripped)
