@@ -241,13 +241,18 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
     for ci, clause in enumerate(bodies):
         if ci not in first:
             continue
-        if lead is not None and clause.number is not None and clause.level >= lead[1]:
+        if lead is not None and clause.number is not None and _is_item_of(clause.level, lead[1]):
             out[first[ci]] = lead[0]
         else:
             lead = None
-        if clause.text.rstrip().endswith(":"):
+        if clause.text.rstrip().endswith(":") and clause.level > 0:  # not "agree as follows:"
             lead = (last[ci], clause.level)
     return out
+
+
+def _is_item_of(level: int, lead_level: int) -> bool:
+    """(a)/(i)/1.2.3 items (level 3) under a paragraph or item; 12.1 under 12."""
+    return level == 3 if lead_level >= 3 else level > lead_level
 
 
 def _lower_same_length(text: str) -> str:
