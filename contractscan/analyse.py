@@ -139,7 +139,7 @@ class ClauseAnalyzer:
 
         def sentence(si: int) -> str:
             if si not in sentences:  # one space between words, as rule authors write them
-                own = " ".join(flat[sent_starts[si]:sent_ends[si]].split())
+                own = _INNER_DOT.sub("\u00b7", " ".join(flat[sent_starts[si]:sent_ends[si]].split()))
                 sentences[si] = f"{sentence(lead_of[si])} {own}" if si in lead_of else own
             return sentences[si]
 
@@ -237,17 +237,23 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
         first.setdefault(ci, si)
         last[ci] = si
     out: dict[int, int] = {}
-    lead: tuple[int, int] | None = None  # (sentence index, outline level) of the open lead-in
+    lead: tuple[int, int, list[str]] | None = None  # sentence index, outline level, headings of the lead-in
     for ci, clause in enumerate(bodies):
         if ci not in first:
             continue
-        if lead is not None and clause.number is not None and _is_item_of(clause.level, lead[1]):
+        if (lead is not None and clause.number is not None and _is_item_of(clause.level, lead[1])
+                and clause.headings[: len(lead[2])] == lead[2]):  # still in the lead-in's section
             out[first[ci]] = lead[0]
         else:
             lead = None
         if clause.text.rstrip().endswith(":") and clause.level > 0:  # not "agree as follows:"
-            lead = (last[ci], clause.level)
+            lead = (last[ci], clause.level, clause.headings)
     return out
+
+
+# A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
+# it becomes a middle dot so that "[^.]" in a pattern can run across it.
+_INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
 
 
 def _is_item_of(level: int, lead_level: int) -> bool:
