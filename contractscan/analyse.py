@@ -237,23 +237,32 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
         first.setdefault(ci, si)
         last[ci] = si
     out: dict[int, int] = {}
-    lead: tuple[int, int, list[str]] | None = None  # sentence index, outline level, headings of the lead-in
+    lead: tuple[int, int, Clause] | None = None  # sentence index and outline level of the lead-in, its clause
     for ci, clause in enumerate(bodies):
         if ci not in first:
             continue
         if (lead is not None and clause.number is not None and _is_item_of(clause.level, lead[1])
-                and clause.headings[: len(lead[2])] == lead[2]):  # still in the lead-in's section
+                and _same_section(clause, lead[2])):
             out[first[ci]] = lead[0]
         else:
             lead = None
         if clause.text.rstrip().endswith(":") and clause.level > 0:  # not "agree as follows:"
-            lead = (last[ci], clause.level, clause.headings)
+            lead = (last[ci], clause.level, clause)
     return out
 
 
 # A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
 # it becomes a middle dot so that "[^.]" in a pattern can run across it.
 _INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
+
+
+def _same_section(item: Clause, lead: Clause) -> bool:
+    """The item sits in the lead-in's section: same headings, or one deeper that
+    continues the lead-in's own number (3.2 -> 3.2.1)."""
+    if item.headings == lead.headings:
+        return True
+    return (len(item.headings) == len(lead.headings) + 1 and item.headings[:-1] == lead.headings
+            and bool(lead.number) and bool(item.number) and item.number.startswith(f"{lead.number}."))
 
 
 def _is_item_of(level: int, lead_level: int) -> bool:
