@@ -95,9 +95,10 @@ class ClauseAnalyzer:
         sent_ends: list[int] = []
         sent_clause: list[int] = []
         hits: dict[tuple[int, int], _Hit] = {}  # (rule index, sentence index)
+        hits_with_lead: dict[tuple[int, int], _Hit] = {}  # the same, for a list item read after its lead-in
 
-        def hit(ri: int, si: int, weight: float, name: str, neg: bool) -> None:
-            h = hits.setdefault((ri, si), _Hit())
+        def hit(ri: int, si: int, weight: float, name: str, neg: bool, with_lead: bool = False) -> None:
+            h = (hits_with_lead if with_lead else hits).setdefault((ri, si), _Hit())
             if neg:
                 h.vetoed = True
             elif weight > h.score:
@@ -128,20 +129,26 @@ class ClauseAnalyzer:
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
         # Regexes run per sentence (so ^ and $ anchor to it) with its whitespace collapsed,
         # and only on the sentences holding one of the literals the pattern cannot match without.
-        # A list item is read after its lead-in ("Licensor may terminate ... if:" + "(c) Licensee
-        # is acquired by a third party"), so a pattern may span the two.
+        # A list item is also read after its lead-in ("Licensor may terminate ... if:" + "(c)
+        # Licensee is acquired by a third party"), so a pattern may span the two; the item
+        # alone is judged too, so that words in the lead-in cannot veto what the item says.
         lead_of = _lead_ins(bodies, sent_clause)
         items_of: dict[int, list[int]] = {}
         for item, lead in lead_of.items():
             items_of.setdefault(lead, []).append(item)
         lowered = _lower_same_length(flat)
-        sentences: dict[int, str] = {}
+        own_texts: dict[int, str] = {}
+        full_texts: dict[int, str] = {}
 
-        def sentence(si: int) -> str:
-            if si not in sentences:  # one space between words, as rule authors write them
-                own = _INNER_DOT.sub("\u00b7", " ".join(flat[sent_starts[si]:sent_ends[si]].split()))
-                sentences[si] = f"{sentence(lead_of[si])} {own}" if si in lead_of else own
-            return sentences[si]
+        def own(si: int) -> str:
+            if si not in own_texts:  # one space between words, as rule authors write them
+                own_texts[si] = _INNER_DOT.sub("\u00b7", " ".join(flat[sent_starts[si]:sent_ends[si]].split()))
+            return own_texts[si]
+
+        def full(si: int) -> str:
+            if si not in full_texts:
+                full_texts[si] = f"{full(lead_of[si])} {own(si)}" if si in lead_of else own(si)
+            return full_texts[si]
 
         for ri, pi, neg, rx, literals in self.regexes:
             pat = self._pattern(ri, pi, neg)
@@ -149,8 +156,11 @@ class ClauseAnalyzer:
             if literals is not None and items_of:
                 candidates = sorted(set(candidates).union(*(items_of.get(si, ()) for si in candidates)))
             for si in candidates:
-                if rx.search(sentence(si)):
+                alone = rx.search(own(si)) is not None
+                if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
+                if si in lead_of and (alone or rx.search(full(si))):
+                    hit(ri, si, pat.weight, _name(pat), neg, with_lead=True)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
         for ri, rule in enumerate(self.rules):
@@ -165,9 +175,11 @@ class ClauseAnalyzer:
                     hit(ri, si, rule.scoring.heading_only, f"heading: {own}", False)
 
         best: dict[tuple[int, int], ClauseMatch] = {}
-        for (ri, si), h in hits.items():
-            if h.vetoed or h.score <= 0:
+        for key in hits.keys() | hits_with_lead.keys():
+            alive = [h for h in (hits.get(key), hits_with_lead.get(key)) if h and not h.vetoed and h.score > 0]
+            if not alive:
                 continue
+            (ri, si), h = key, max(alive, key=lambda x: x.score)
             rule = self.rules[ri]
             clause = bodies[sent_clause[si]]
             if rule.exclude_heading_regex is not None and _matching_heading(rule.exclude_heading_regex, clause):
