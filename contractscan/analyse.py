@@ -159,7 +159,7 @@ class ClauseAnalyzer:
                 alone = rx.search(own(si)) is not None
                 if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
-                if si in lead_of and (alone or rx.search(full(si))):
+                if si in lead_of and (alone or _reaches_item(rx, full(si), len(own(si)), neg)):
                     hit(ri, si, pat.weight, _name(pat), neg, with_lead=True)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
@@ -186,7 +186,7 @@ class ClauseAnalyzer:
                 continue
             score = h.score
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
-            if cue and not h.names[0].startswith("heading:"):
+            if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own(si), clause):
                 score += rule.scoring.heading_bonus
             if score < rule.scoring.threshold - 1e-9:  # 0.35 + 0.3 must reach 0.65
                 continue
@@ -266,6 +266,23 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
 # A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
 # it becomes a middle dot so that "[^.]" in a pattern can run across it.
 _INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
+
+
+def _is_heading_text(sentence: str, clause: Clause) -> bool:
+    """The sentence is just the clause's heading ("12. Insurance."): the cue cannot also be evidence."""
+    if not clause.heading:
+        return False
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return words == re.findall(r"[a-z]+", clause.heading.lower())
+
+
+def _reaches_item(rx: re.Pattern[str], text: str, item_len: int, veto: bool) -> bool:
+    """A pattern read across lead-in + item must reach into the item; a match inside the
+    lead-in alone is the lead-in's own finding. A veto anywhere in the text counts."""
+    if veto:
+        return rx.search(text) is not None
+    cut = len(text) - item_len
+    return any(m.end() > cut for m in rx.finditer(text))
 
 
 def _same_section(item: Clause, lead: Clause) -> bool:
