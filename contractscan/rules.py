@@ -57,19 +57,33 @@ class Scoring(_Strict):
 
 
 class ValueSpec(_Strict):
-    """Pull a value (jurisdiction, a period in days, an amount) out of the clause."""
+    """Pull a value (jurisdiction, a period in days, an amount) out of the clause.
 
-    regex: str
+    ``regex`` is one pattern or a list tried in order; each needs a ``(?P<value>...)``
+    group. Value regexes are case-sensitive (so ``[A-Z]`` can ask for a proper name);
+    write ``(?i:...)`` around the parts that are not. An ALL-CAPS sentence is recased
+    before matching, so "LAWS OF THE STATE OF TEXAS" reads as "Laws of the State of Texas".
+    """
+
+    regex: str | list[str]
     normalise: Literal["text", "days", "jurisdiction", "amount"] = "text"
     aliases: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("regex")
     @classmethod
-    def _has_group(cls, v: str) -> str:
-        rx = re.compile(v)
-        if "value" not in rx.groupindex:
-            raise ValueError("the value regex needs a named group (?P<value>...)")
+    def _has_group(cls, v: str | list[str]) -> str | list[str]:
+        for one in [v] if isinstance(v, str) else v:
+            try:
+                rx = re.compile(one)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {one!r}: {exc}") from None
+            if "value" not in rx.groupindex:
+                raise ValueError("the value regex needs a named group (?P<value>...)")
         return v
+
+    @cached_property
+    def compiled(self) -> list[re.Pattern[str]]:
+        return [re.compile(r) for r in ([self.regex] if isinstance(self.regex, str) else self.regex)]
 
 
 class Risk(_Strict):
