@@ -78,7 +78,8 @@ class ClauseAnalyzer:
                                 f"{'exclude' if neg else 'patterns'}.{pi}.tokens: {exc}"
                             ) from None
                     else:
-                        self.regexes.append((ri, pi, neg, re.compile(pat.regex, re.I)))  # type: ignore[arg-type]
+                        # re.M: "^" and "$" anchor at sentence boundaries (see analyse)
+                        self.regexes.append((ri, pi, neg, re.compile(pat.regex, re.I | re.M)))  # type: ignore[arg-type]
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -87,7 +88,9 @@ class ClauseAnalyzer:
     def analyse(self, doc: Document, clauses: list[Clause], text: str) -> list[ClauseMatch]:
         """``text`` is the document text with noise blanked (same offsets)."""
         bodies = [c for c in clauses if not c.in_toc and not c.heading_only and c.text.strip()]
-        flat = text.replace("\n", " ")
+        # Offsets below are in the collapsed text; ``orig`` maps them back to ``doc.text``.
+        orig = _Collapsed(text)
+        flat = orig.text
         sent_starts: list[int] = []
         sent_ends: list[int] = []
         sent_clause: list[int] = []
@@ -103,9 +106,10 @@ class ClauseAnalyzer:
             else:
                 h.names.append(name)
 
-        texts = (flat[c.start:c.end] for c in bodies)
+        spans = [(orig.from_orig(c.start), orig.from_orig(c.end)) for c in bodies]
+        texts = (flat[s:e] for s, e in spans)
         for ci, sdoc in enumerate(self.nlp.pipe(texts, batch_size=256)):
-            base = bodies[ci].start
+            base = spans[ci][0]
             first = len(sent_starts)
             for sent in sdoc.sents:
                 sent_starts.append(base + sent.start_char)
@@ -123,6 +127,12 @@ class ClauseAnalyzer:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
+        # one sentence per line, so a pattern anchored with "^" means "at the start of a sentence"
+        lined = list(flat)
+        for st in sent_starts:
+            if st > 0 and lined[st - 1] == " ":
+                lined[st - 1] = "\n"
+        flat = "".join(lined)
         for ri, pi, neg, rx in self.regexes:
             pat = self._pattern(ri, pi, neg)
             for m in rx.finditer(flat):
@@ -156,7 +166,7 @@ class ClauseAnalyzer:
                 score += rule.scoring.heading_bonus
             if score < rule.scoring.threshold:
                 continue
-            s, e = sent_starts[si], sent_ends[si]
+            s, e = orig.to_orig(sent_starts[si]), orig.to_orig(sent_ends[si])
             key = (ri, sent_clause[si])
             prev = best.get(key)
             value, days = self._value(rule, doc.text[s:e])
@@ -194,6 +204,45 @@ class ClauseAnalyzer:
         if rule.value.normalise == "jurisdiction":
             return normalise_jurisdiction(raw, rule.value.aliases), None
         return " ".join(raw.split()).strip(" ,.;"), None
+
+
+class _Collapsed:
+    """The text with each whitespace run made one space, and the way back to original offsets.
+
+    PDF and DOCX text is hard-wrapped, so "exclusive\n  jurisdiction" must still match a
+    pattern written as "exclusive jurisdiction" (regex, phrase and token patterns alike).
+    """
+
+    def __init__(self, text: str) -> None:
+        parts: list[str] = []
+        self.cstarts: list[int] = []
+        self.ostarts: list[int] = []
+        n = 0
+        for m in re.finditer(r"\s+|\S+", text):
+            piece = " " if m.group()[0].isspace() else m.group()
+            self.cstarts.append(n)
+            self.ostarts.append(m.start())
+            parts.append(piece)
+            n += len(piece)
+        self.text = "".join(parts)
+        self._olen = len(text)
+
+    def to_orig(self, c: int) -> int:
+        i = bisect.bisect_right(self.cstarts, c) - 1
+        if i < 0:
+            return 0
+        if self.text[self.cstarts[i]:self.cstarts[i] + 1] == " ":
+            nxt = self.ostarts[i + 1] if i + 1 < len(self.ostarts) else self._olen
+            return self.ostarts[i] if c == self.cstarts[i] else nxt
+        return self.ostarts[i] + (c - self.cstarts[i])
+
+    def from_orig(self, o: int) -> int:
+        i = bisect.bisect_right(self.ostarts, o) - 1
+        if i < 0:
+            return 0
+        if self.text[self.cstarts[i]:self.cstarts[i] + 1] == " ":
+            return self.cstarts[i] + (1 if o > self.ostarts[i] else 0)
+        return self.cstarts[i] + (o - self.ostarts[i])
 
 
 def _name(pat) -> str:
