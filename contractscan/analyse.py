@@ -87,7 +87,8 @@ class ClauseAnalyzer:
 
     def analyse(self, doc: Document, clauses: list[Clause], text: str) -> list[ClauseMatch]:
         """``text`` is the document text with noise blanked (same offsets)."""
-        bodies = [c for c in clauses if not c.in_toc and not c.heading_only and c.text.strip()]
+        bodies = [c for c in clauses
+                  if not c.in_toc and not c.heading_only and c.text.strip() and _body_start(c) < c.end]
         # Offsets below are in the collapsed text; ``orig`` maps them back to ``doc.text``.
         orig = _Collapsed(text)
         flat = orig.text
@@ -106,7 +107,7 @@ class ClauseAnalyzer:
             else:
                 h.names.append(name)
 
-        spans = [(orig.from_orig(c.start), orig.from_orig(c.end)) for c in bodies]
+        spans = [(orig.from_orig(_body_start(c)), orig.from_orig(c.end)) for c in bodies]
         texts = (flat[s:e] for s, e in spans)
         for ci, sdoc in enumerate(self.nlp.pipe(texts, batch_size=256)):
             base = spans[ci][0]
@@ -204,6 +205,28 @@ class ClauseAnalyzer:
         if rule.value.normalise == "jurisdiction":
             return normalise_jurisdiction(raw, rule.value.aliases), None
         return " ".join(raw.split()).strip(" ,.;"), None
+
+
+_VERBISH = re.compile(r"\b(?:shall|will|may|must|agrees?|is|are|be|not|no|neither)\b", re.I)
+
+
+def _body_start(c: Clause) -> int:
+    """Where a clause's own words begin. Its heading ("(b) Governing Law, Venue and
+    Jurisdiction.") is a cue for the words below it, never evidence by itself."""
+    if not c.heading:
+        return c.start
+    # an ALL-CAPS first line can carry the heading and the first words of the clause:
+    # "LIMITATION OF LIABILITY. NEITHER PARTY SHALL HAVE ANY LIABILITY"
+    head = re.split(r"[.:](?:\s|$)", c.heading, maxsplit=1)[0].strip()
+    if not head or len(head.split()) > 12 or _VERBISH.search(head):
+        return c.start
+    i = c.text.find(head)
+    if i < 0:
+        return c.start
+    j = i + len(head)
+    while j < len(c.text) and c.text[j] in " .:;-–—\n\t":
+        j += 1
+    return c.start + j
 
 
 class _Collapsed:

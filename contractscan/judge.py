@@ -68,6 +68,10 @@ def judge(
 
 
 def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str) -> Finding | None:
+    if risk.only_if:
+        mine = [m for m in mine if re.search(risk.only_if, m.text, re.I)]
+        if not mine:
+            return None
     evidence = mine
     hit = False
     if risk.when == "no_value":
@@ -85,7 +89,8 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
             bad = [m for m in mine if m.value and m.value.lower() not in allowed]
             hit, evidence = bool(bad), bad
     elif risk.when == "pattern_absent":
-        hit = re.search(risk.regex or "", text, re.I) is None
+        where = text if risk.scope == "document" else " ".join(m.text for m in mine)
+        hit = re.search(risk.regex or "", " ".join(where.split()), re.I) is None
     elif risk.when == "pattern_present":
         bad = [m for m in mine if re.search(risk.regex or "", m.text, re.I)]
         hit, evidence = bool(bad), bad

@@ -73,7 +73,7 @@ class ValueSpec(_Strict):
 
 
 class Risk(_Strict):
-    """A weakness of a present clause, judged on its extracted value."""
+    """A weakness of a present clause, judged on its extracted value or its words."""
 
     id: str
     severity: Literal["high", "medium", "low", "info"] = "medium"
@@ -83,6 +83,20 @@ class Risk(_Strict):
     threshold: float | None = None
     option: str | None = None
     regex: str | None = None
+    # pattern_absent looks for ``regex`` in the whole document, or only in this rule's matched clauses
+    scope: Literal["document", "clauses"] = "document"
+    # judge only the matched clauses whose text matches this (e.g. a cure period only where a breach is)
+    only_if: str | None = None
+
+    @field_validator("regex", "only_if")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {v!r}: {exc}") from None
+        return v
 
 
 class Examples(_Strict):
