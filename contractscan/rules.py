@@ -87,8 +87,11 @@ class Risk(_Strict):
     scope: Literal["document", "clauses"] = "document"
     # judge only the matched clauses whose text matches this (e.g. a cure period only where a breach is)
     only_if: str | None = None
+    # pattern_absent is also cleared by a sentence matching this that cites the clause's section
+    # number ("Sections 7, 8 and 12 survive termination")
+    referenced_by: str | None = None
 
-    @field_validator("regex", "only_if")
+    @field_validator("regex", "only_if", "referenced_by")
     @classmethod
     def _compiles(cls, v: str | None) -> str | None:
         if v is not None:

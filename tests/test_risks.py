@@ -146,3 +146,17 @@ def test_confidentiality_without_survival_is_flagged_and_with_survival_is_not(he
     result = healthcare.scan(with_survival)
     assert "confidentiality.no_survival" not in risks(result)
     assert any(c.days == 5 * 365 for c in result.clauses if c.id == "confidentiality")
+
+
+def test_a_survival_clause_that_cites_the_confidentiality_section_clears_the_risk(healthcare):
+    text = textwrap.dedent("""\
+        7. Confidentiality.
+
+        7.1 Each party shall keep the other party's Confidential Information in confidence.
+
+        12. General.
+
+        12.1 Sections 7, 9 and 11 survive any termination or expiration of this Agreement.
+        """)
+    assert "confidentiality.no_survival" not in risks(healthcare.scan(text))
+    assert "confidentiality.no_survival" in risks(healthcare.scan(text.replace("Sections 7, 9", "Sections 8, 9")))
