@@ -87,7 +87,7 @@ class ValueSpec(_Strict):
 
 
 class Risk(_Strict):
-    """A weakness of a present clause, judged on its extracted value."""
+    """A weakness of a present clause, judged on its extracted value or its words."""
 
     id: str
     severity: Literal["high", "medium", "low", "info"] = "medium"
@@ -97,6 +97,23 @@ class Risk(_Strict):
     threshold: float | None = None
     option: str | None = None
     regex: str | None = None
+    # pattern_absent looks for ``regex`` in the whole document, or only in this rule's matched clauses
+    scope: Literal["document", "clauses"] = "document"
+    # judge only the matched clauses whose text matches this (e.g. a cure period only where a breach is)
+    only_if: str | None = None
+    # pattern_absent is also cleared by a sentence matching this that cites the clause's section
+    # number ("Sections 7, 8 and 12 survive termination")
+    referenced_by: str | None = None
+
+    @field_validator("regex", "only_if", "referenced_by")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {v!r}: {exc}") from None
+        return v
 
 
 class Examples(_Strict):

@@ -154,6 +154,10 @@ def segment(doc: Document) -> list[Clause]:
                 and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
             ):
                 kind = num = None
+        if kind == "section" and not prev_line_end_punct and cur_start is not None \
+                and not stripped[m.end():][:1].isupper():
+            # "... at least as protective as this\nSection 8; and (c) ..." is a wrapped cross-reference
+            kind = num = None
         is_caps_heading = kind is None and _is_caps_heading(stripped)
         if kind is not None or is_caps_heading or cur_start is None:
             if cur_start is not None:

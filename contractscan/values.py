@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _UNITS = {"day": 1, "business day": 1, "calendar day": 1, "week": 7, "month": 30, "year": 365}
+_HOUR = "hour"
 _NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -13,7 +14,7 @@ _NUM_WORDS = {
 }
 _DURATION = re.compile(
     r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)\s*(?:\(\s*(?P<paren>\d{1,4})\s*\)\s*)?"
-    r"(?P<unit>(?:business |calendar )?day|week|month|year)s?\b",
+    r"(?P<unit>(?:business |calendar )?day|week|month|year|hour)s?\b",
     re.I,
 )
 
@@ -53,7 +54,7 @@ def _leading_number(raw: str) -> int | None:
 
 
 def to_days(text: str) -> int | None:
-    """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730."""
+    """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730; '72 hours' -> 3."""
     for m in _DURATION.finditer(text):
         n = int(m.group("paren")) if m.group("paren") else None
         if n is None:
@@ -61,6 +62,8 @@ def to_days(text: str) -> int | None:
         if n is None:
             continue
         unit = m.group("unit").lower()
+        if unit == _HOUR:  # breach notices are often in hours: 72 hours -> 3 days, 1 hour -> 1 day
+            return max(1, -(-n // 24))
         return n * _UNITS.get(unit, _UNITS.get(unit.split()[-1], 1))
     return None
 
