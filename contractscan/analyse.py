@@ -159,7 +159,7 @@ class ClauseAnalyzer:
             s, e = sent_starts[si], sent_ends[si]
             key = (ri, sent_clause[si])
             prev = best.get(key)
-            value, days = self._value(rule, doc.text[s:e])
+            value, days = self._value(rule, text[s:e])
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days
@@ -172,7 +172,7 @@ class ClauseAnalyzer:
                 start=s,
                 end=e,
                 section=clause.section,
-                text=_quote(doc.text[s:e]),
+                text=_quote(text[s:e]),  # noise blanked: no running header in a quote
                 score=round(min(score, 1.0), 3),
                 value=value,
                 days=days,

@@ -14,8 +14,22 @@ PAGE_SEPARATOR = "\n\n"
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:page\s*)?[-–(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–)\]]?\s*(?:of\s*\d{1,4})?\s*$", re.I
 )
+# A bare number line anywhere on the page: a page number when numbers like it count up through the file.
+_BARE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–]?\s*(\d{1,4})\s*[-–]?\s*$", re.I)
+# A page number glued to a running line: "-4- Source: ...", "-iiSource: ...", "Supply Agreement 12".
+_LEADING_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–]?(?:\s+|(?=[A-Z][a-z]))")
+_TRAILING_PAGE_NUMBER = re.compile(r"(?:\s+|(?<=[a-z]))(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*$", re.I)
+# Lines that carry structure: their numbers matter ("ARTICLE 4" is not "ARTICLE 8").
+_STRUCTURAL = re.compile(
+    r"^\s*(?:(?:article|section|schedule|exhibit|annex|appendix|part|chapter|clause|attachment|addendum|"
+    r"table|item|step)\b|§|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-z]{1,3}\)\s)",
+    re.I,
+)
 _DIGITS = re.compile(r"\d+")
-_EDGE_LINES = 3
+_EDGE_LINES = 3  # lines from each page edge that may be running text on their own
+_DEEP_EDGE_LINES = 6  # a header block may go this deep when every line above it is noise too
+_MAX_RUNNING_LINE = 300
+_MIN_PAGE_NUMBER_GAP = 300  # characters between two page numbers of one run
 
 
 def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
@@ -77,31 +91,95 @@ def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
 ENGINES = {"pdfium": _pdfium_pages, "pdfplumber": _pdfplumber_pages}
 
 
-def _norm_line(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.lower().split()))
+def _running_key(line: str) -> str:
+    """The part of a line that repeats page after page: page numbers and digits ignored."""
+    line = " ".join(line.split())
+    if _STRUCTURAL.match(line):
+        return line.lower()
+    line = _TRAILING_PAGE_NUMBER.sub("", _LEADING_PAGE_NUMBER.sub("", line, count=1), count=1)
+    return _DIGITS.sub("#", line.lower()).strip()
+
+
+def _page_lines(text: str, base: int) -> list[tuple[int, int, str]]:
+    lines, pos = [], 0
+    for raw in text.split("\n"):
+        if raw.strip():
+            lines.append((base + pos, base + pos + len(raw), raw))
+        pos += len(raw) + 1
+    return lines
+
+
+def _edge_candidates(lines: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+    """The top and bottom runs of lines, each ordered from the page edge inwards."""
+    depth = min(_DEEP_EDGE_LINES, len(lines) // 2)
+    top = lines[: max(depth, 1)] if lines else []
+    bottom = lines[::-1][:depth] if depth else []
+    return [top, bottom]
 
 
 def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
-    """Lines at a page's top or bottom that repeat across pages, and page numbers."""
-    edges: list[list[tuple[int, int, str]]] = []
-    for text, base in zip(pages, starts):
-        lines, pos = [], 0
-        for raw in text.split("\n"):
-            if raw.strip():
-                lines.append((base + pos, base + pos + len(raw), raw))
-            pos += len(raw) + 1
-        edges.append(lines[:_EDGE_LINES] + lines[-_EDGE_LINES:] if len(lines) > 2 * _EDGE_LINES else lines)
-    counts = Counter()
-    for lines in edges:
-        counts.update({_norm_line(t) for _, _, t in lines})
-    threshold = max(3, len(pages) // 2)
-    noise = []
-    for lines in edges:
-        for s, e, t in lines:
-            key = _norm_line(t)
-            if _PAGE_NUMBER.match(t) or (len(pages) >= 3 and counts[key] >= threshold and len(key) < 120):
-                noise.append(Span(s, e))
-    return sorted(set(noise), key=lambda sp: sp.start)
+    """Running headers/footers (lines repeated at page edges) and page numbers.
+
+    A line counts as running when its key (page numbers and digits ignored) is at the
+    top or bottom edge of several pages. Within the outer three lines that is enough;
+    deeper lines (multi-line header blocks) also need every line between them and the
+    edge to be noise. Bare numbers anywhere that count up page after page are page
+    numbers too (EDGAR prints two pages per sheet, with a number half way down).
+    """
+    page_lines = [_page_lines(text, base) for text, base in zip(pages, starts)]
+    edges = [_edge_candidates(lines) for lines in page_lines]
+    counts: Counter[str] = Counter()
+    for top, bottom in edges:
+        counts.update({_running_key(t) for _, _, t in top + bottom})
+    threshold = 2 if len(pages) <= 4 else 3
+
+    def running(text: str) -> bool:
+        key = _running_key(text)
+        return (
+            len(pages) >= 2 and counts[key] >= threshold and sum(c.isalpha() for c in key) >= 3
+            and len(text.strip()) <= _MAX_RUNNING_LINE
+        )
+
+    noise: set[Span] = set()
+    for top, bottom in edges:
+        for side in (top, bottom):
+            unbroken = True  # every line so far, from the edge in, was noise
+            for depth, (s, e, t) in enumerate(side):
+                if depth >= _EDGE_LINES and not unbroken:
+                    break
+                if _PAGE_NUMBER.match(t) or running(t):
+                    noise.add(Span(s, e))
+                else:
+                    unbroken = False
+    noise.update(_page_number_runs([line for lines in page_lines for line in lines]))
+    return sorted(noise, key=lambda sp: sp.start)
+
+
+def _page_number_runs(lines: list[tuple[int, int, str]]) -> set[Span]:
+    """Bare-number lines that count up (n, n+1, n+2, ...) with some text between them."""
+    best: dict[int, tuple[int, int, int]] = {}  # value -> (run length, offset, index of previous)
+    chain: list[tuple[int, int, int, int]] = []  # (start, end, value, previous index or -1)
+    for s, e, t in lines:
+        m = _BARE_NUMBER.match(t)
+        if not m:
+            continue
+        value = int(m.group(1))
+        prev = best.get(value - 1)
+        if prev is not None and s - prev[1] >= _MIN_PAGE_NUMBER_GAP:
+            length, link = prev[0] + 1, prev[2]
+        else:
+            length, link = 1, -1
+        chain.append((s, e, value, link))
+        if length >= best.get(value, (0, 0, 0))[0]:
+            best[value] = (length, s, len(chain) - 1)
+    out: set[Span] = set()
+    for length, _, index in best.values():
+        if length < 3:
+            continue
+        while index >= 0:
+            s, e, _, index = chain[index]
+            out.add(Span(s, e))
+    return out
 
 
 def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
