@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..document import Document, LoadWarning, Span
 from ..errors import CorruptFile, EncryptedFile, NoText, TooLarge
-from . import LoadOptions
+from . import LoadOptions, layout
 from .cleanup import join_hyphenated, normalise_text
 
 PAGE_SEPARATOR = "\n\n"
@@ -52,12 +52,24 @@ def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
         for i in range(n):
             page = pdf[i]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            pages.append(_pdfium_page_text(textpage))
             textpage.close()
             page.close()
         return pages
     finally:
         pdf.close()
+
+
+def _pdfium_page_text(textpage) -> str:
+    """The page text, column by column when the page is two columns of prose."""
+    count = textpage.count_rects()
+    if count >= layout.MIN_RECTS:
+        rects = [textpage.get_rect(i) for i in range(count)]
+        gutter = layout.find_gutter(rects)
+        if gutter is not None:
+            parts = (textpage.get_text_bounded(*box) for box in layout.reading_boxes(rects, gutter))
+            return "\n".join(p.strip("\r\n") for p in parts if p.strip())
+    return textpage.get_text_range()
 
 
 def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
@@ -73,7 +85,7 @@ def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
                 raise TooLarge(f"the PDF has {len(pdf.pages)} pages; the limit is {options.max_pages}")
             out = []
             for page in pdf.pages:
-                out.append(page.extract_text() or "")
+                out.append(_pdfplumber_page_text(page))
                 page.close()
             return out
     except PDFPasswordIncorrect:
@@ -86,6 +98,23 @@ def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise EncryptedFile("the PDF is encrypted; give its password with --password") from None
         raise CorruptFile(f"the PDF cannot be parsed ({type(exc).__name__}: {exc})") from None
+
+
+def _pdfplumber_page_text(page) -> str:
+    """The page text, column by column when the page is two columns of prose."""
+    words = page.extract_words()
+    if len(words) >= layout.MIN_RECTS:
+        height = float(page.height)
+        rects = [(w["x0"], height - w["bottom"], w["x1"], height - w["top"]) for w in words]
+        gutter = layout.find_gutter(rects)
+        if gutter is not None:
+            parts = []
+            for left, bottom, right, top in layout.reading_boxes(rects, gutter):
+                box = (max(left, 0), max(height - top, 0), min(right, float(page.width)), min(height - bottom, height))
+                if box[2] > box[0] and box[3] > box[1]:
+                    parts.append(page.within_bbox(box).extract_text() or "")
+            return "\n".join(p for p in parts if p.strip())
+    return page.extract_text() or ""
 
 
 ENGINES = {"pdfium": _pdfium_pages, "pdfplumber": _pdfplumber_pages}
