@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import Document
-from ..errors import CorruptFile, IOProblem, TooLarge, UnsupportedFormat
+from ..errors import CorruptFile, IOProblem, NoText, TooLarge, UnsupportedFormat
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".text")
 
@@ -26,8 +26,12 @@ class LoadOptions:
     password: str | None = None
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
-    max_decompressed_bytes: int = 500 * 1024 * 1024
-    ocr: str = "auto"
+    max_decompressed_bytes: int = 100 * 1024 * 1024
+    ocr: str = "auto"  # auto: OCR pages without a text layer; always: every page; never
+    ocr_language: str = "eng"  # Tesseract language(s), e.g. "eng+deu"
+    ocr_dpi: int = 300
+    ocr_page_timeout: float = 120.0
+    tesseract: str = "tesseract"  # program name or path
 
 
 def sniff(data: bytes) -> str:
@@ -55,6 +59,8 @@ def load_bytes(data: bytes, source: str = "<bytes>", options: LoadOptions | None
     options = options or LoadOptions()
     if len(data) > options.max_file_bytes:
         raise TooLarge(f"file is {len(data):,} bytes; the limit is {options.max_file_bytes:,}")
+    if not data:
+        raise NoText("the file is empty (0 bytes)")
     kind = sniff(data)
     if kind == "pdf":
         from .pdf import load_pdf

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..document import Document, LoadWarning
-from ..errors import CorruptFile, NoText, TooLarge
+from ..errors import ContractScanError, CorruptFile, NoText, TooLarge
 from . import LoadOptions
 from .cleanup import normalise_text
 
@@ -89,6 +89,8 @@ class _Package:
                 data = fh.read(self.budget + 1)  # never trust the declared size alone
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
             raise CorruptFile(f"the DOCX part {name} cannot be decompressed ({exc})") from None
+        except ContractScanError:  # e.g. the scan's time limit
+            raise
         except Exception as exc:  # zlib.error and friends from a damaged stream
             raise CorruptFile(f"the DOCX part {name} cannot be decompressed ({type(exc).__name__})") from None
         if len(data) > self.budget:

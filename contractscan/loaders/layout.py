@@ -20,7 +20,7 @@ from collections.abc import Sequence
 Rect = tuple[float, float, float, float]
 
 MIN_RECTS = 16
-MIN_ROWS_PER_COLUMN = 8
+MIN_ROWS_PER_COLUMN = 12  # fewer is more likely a signature block or a small table
 MIN_GAP = 8.0  # points of white between the columns
 MIN_COLUMN_SHARE = 0.35  # each column at least this share of the text width
 FILLED_LINE = 0.7  # a prose line covers at least this share of its column
@@ -75,10 +75,11 @@ def _segments(rects: Sequence[Rect]) -> list[Rect]:
     return out
 
 
-def _filled(rows: list[list[Rect]], left: float, right: float) -> float:
-    width = right - left
-    full = sum(1 for row in rows if max(r[2] for r in row) - min(r[0] for r in row) >= FILLED_LINE * width)
-    return full / len(rows)
+def _filled(rows: list[list[Rect]]) -> float:
+    """Share of lines about as wide as the column's usual full line (prose fills its lines)."""
+    widths = sorted(max(r[2] for r in row) - min(r[0] for r in row) for row in rows)
+    full = widths[int(0.9 * (len(widths) - 1))]
+    return sum(1 for w in widths if w >= FILLED_LINE * full) / len(widths)
 
 
 def _has_inner_gutter(rects: Sequence[Rect], left: float, right: float) -> bool:
@@ -142,7 +143,7 @@ def find_gutter(rects: Sequence[Rect]) -> float | None:
     )
     if side_by_side < 0.5 * min(len(left_rows), len(right_rows)):
         return None  # one block above the other, not columns
-    if _filled(left_rows, x0, left_edge) < MIN_FILLED_ROWS or _filled(right_rows, right_edge, x1) < MIN_FILLED_ROWS:
+    if _filled(left_rows) < MIN_FILLED_ROWS or _filled(right_rows) < MIN_FILLED_ROWS:
         return None
     if _has_inner_gutter(left, x0, left_edge) or _has_inner_gutter(right, right_edge, x1):
         return None

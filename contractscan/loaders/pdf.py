@@ -6,8 +6,8 @@ import re
 from collections import Counter
 
 from ..document import Document, LoadWarning, Span
-from ..errors import CorruptFile, EncryptedFile, NoText, TooLarge
-from . import LoadOptions, layout
+from ..errors import ContractScanError, CorruptFile, EncryptedFile, NoText, TooLarge
+from . import LoadOptions, layout, ocr
 from .cleanup import join_hyphenated, normalise_text
 
 PAGE_SEPARATOR = "\n\n"
@@ -88,14 +88,17 @@ def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
                 out.append(_pdfplumber_page_text(page))
                 page.close()
             return out
-    except PDFPasswordIncorrect:
-        raise EncryptedFile("the PDF is encrypted; give its password with --password") from None
     except PDFSyntaxError as exc:
         raise CorruptFile(f"the PDF cannot be parsed ({exc})") from None
-    except TooLarge:
+    except ContractScanError:  # our own, incl. a timeout raised while pdfminer was busy
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps
+        if isinstance(inner, PDFPasswordIncorrect):
+            if options.password:
+                raise EncryptedFile("the PDF password given is wrong") from None
+            raise EncryptedFile("the PDF is encrypted; give its password with --password") from None
+        if "password" in str(inner).lower() or "encrypt" in str(inner).lower():
             raise EncryptedFile("the PDF is encrypted; give its password with --password") from None
         raise CorruptFile(f"the PDF cannot be parsed ({type(exc).__name__}: {exc})") from None
 
@@ -211,33 +214,61 @@ def _page_number_runs(lines: list[tuple[int, int, str]]) -> set[Span]:
     return out
 
 
+MIN_PAGE_TEXT = 20  # characters; fewer and the page is taken for a scan
+_EOF_WINDOW = 8192  # bytes at the end where a complete PDF has its %%EOF marker
+
+
 def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
     engine = ENGINES.get(options.pdf_engine)
     if engine is None:
         raise ValueError(f"unknown PDF engine {options.pdf_engine!r}; choose from {sorted(ENGINES)}")
-    raw_pages = engine(data, options)
-    pages = [join_hyphenated(normalise_text(p)).rstrip() for p in raw_pages]
+    if options.ocr not in ("auto", "always", "never"):
+        raise ValueError(f"unknown OCR mode {options.ocr!r}; choose auto, always or never")
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        # pdfium would recover the first pages silently; a lawyer must not get "missing" findings for the rest
+        raise CorruptFile("the PDF is truncated (no end-of-file marker): part of it is missing; "
+                          "get a complete copy")
+    pages = [join_hyphenated(normalise_text(p)).rstrip() for p in engine(data, options)]
+    warnings: list[LoadWarning] = []
+    wanted = [] if options.ocr == "never" else [
+        i + 1 for i, p in enumerate(pages) if options.ocr == "always" or len(p.strip()) < MIN_PAGE_TEXT
+    ]
+    have_ocr = bool(wanted) and ocr.tesseract_path(options) is not None
+    if have_ocr:
+        read = {n: join_hyphenated(normalise_text(t)).rstrip() for n, t in ocr.ocr_pages(data, wanted, options).items()}
+        read = {n: t for n, t in read.items() if len(t.strip()) >= MIN_PAGE_TEXT or options.ocr == "always"}
+        for n, t in read.items():
+            pages[n - 1] = t
+        if read:
+            done = sorted(read)
+            warnings.append(LoadWarning(
+                type="ocr",
+                message=f"{len(done)} page(s) were read by OCR (Tesseract); check quotes against the original",
+                pages=done,
+            ))
+    empty = [i + 1 for i, p in enumerate(pages) if len(p.strip()) < MIN_PAGE_TEXT]
+    if len(empty) == len(pages):
+        raise NoText(f"none of the {len(pages)} page(s) has readable text; {_why_unread(options, have_ocr)}")
+    if empty:
+        warnings.append(LoadWarning(
+            type="unreadable_pages",
+            message=f"{len(empty)} page(s) have no readable text (scanned?); {_why_unread(options, have_ocr)}; "
+            "a clause reported missing may be on them",
+            pages=empty,
+        ))
     starts, pos = [], 0
     for text in pages:
         starts.append(pos)
         pos += len(text) + len(PAGE_SEPARATOR)
-    text = PAGE_SEPARATOR.join(pages)
-    empty = [i + 1 for i, p in enumerate(pages) if len(p.strip()) < 20]
-    doc = Document(text=text, source=source, format="pdf", page_starts=starts, page_count=len(pages))
-    if len(empty) == len(pages):
-        raise NoText(
-            f"none of the {len(pages)} page(s) has a text layer (a scan?); "
-            "no clause could be read" + ("" if options.ocr == "never" else " and OCR is not available")
-        )
-    if empty:
-        doc.unreadable_pages = empty
-        doc.warnings.append(
-            LoadWarning(
-                type="unreadable_pages",
-                message=f"{len(empty)} page(s) have no text layer (scanned?) and were not read; "
-                "a clause reported missing may be on them",
-                pages=empty,
-            )
-        )
+    doc = Document(text=PAGE_SEPARATOR.join(pages), source=source, format="pdf", page_starts=starts,
+                   page_count=len(pages), warnings=warnings, unreadable_pages=empty)
     doc.noise = _find_noise(pages, starts)
     return doc
+
+
+def _why_unread(options: LoadOptions, have_ocr: bool) -> str:
+    if options.ocr == "never":
+        return "OCR is off (--ocr never)"
+    if not have_ocr:
+        return "OCR is not available: " + ocr.install_hint()
+    return "OCR found no text on them either"
