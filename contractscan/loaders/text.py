@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..document import Document
-from ..errors import NoText, UnsupportedFormat
+from ..errors import NoText, TooLarge, UnsupportedFormat
 from . import LoadOptions
 from .cleanup import normalise_text
 
@@ -43,6 +43,8 @@ def decode(data: bytes) -> str:
 
 
 def load_text(data: bytes, source: str, options: LoadOptions) -> Document:
+    if len(data) > 4 * options.max_text_chars:  # even 4-byte UTF-8 would exceed it: refuse before decoding
+        raise TooLarge(f"the text file is {len(data):,} bytes; the limit is {options.max_text_chars:,} characters")
     text = normalise_text(decode(data))
     if not text.strip():
         raise NoText("the file contains no text")
