@@ -50,8 +50,11 @@ def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
             raise TooLarge(f"the PDF has {n} pages; the limit is {options.max_pages}")
         pages = []
         for i in range(n):
-            page = pdf[i]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[i]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError:
+                raise CorruptFile(f"page {i + 1} of the PDF is damaged and cannot be read") from None
             pages.append(_pdfium_page_text(textpage))
             textpage.close()
             page.close()
