@@ -127,6 +127,8 @@ def segment(doc: Document) -> list[Clause]:
     prev_line_end_punct = True
     for s, e, raw in _lines(text):
         stripped = raw.strip()
+        if not stripped and doc.text[s:e].strip():
+            continue  # a running header/footer/page number: neither text nor a paragraph break
         if not stripped or _RULE_LINE.match(stripped):
             if cur_start is not None:
                 paragraphs.append((cur_start, cur_end, cur_kind, cur_num))

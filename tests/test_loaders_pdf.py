@@ -13,9 +13,10 @@ from conftest import run_cli
 from fixtures import build
 
 from contractscan import Analyzer
+from contractscan.document import Document, Span
 from contractscan.errors import CorruptFile, EncryptedFile, NoText
 from contractscan.loaders import LoadOptions, load_bytes
-from contractscan.segment import _mask_noise
+from contractscan.segment import _mask_noise, segment
 
 HAVE_TESSERACT = shutil.which("tesseract") is not None
 needs_tesseract = pytest.mark.skipif(
@@ -168,3 +169,11 @@ def test_document_without_any_readable_text_is_no_text():
         load_bytes(build.scanned_contract_pdf(), options=NO_TESSERACT)
     result = Analyzer(load_options=NO_TESSERACT).scan(build.scanned_contract_pdf())
     assert result.error is not None and result.error.type == "no_text"
+
+
+def test_a_page_number_inside_a_sentence_does_not_split_the_clause():
+    text = ("15. LIMITATION OF LIABILITY\nNEITHER PARTY IS LIABLE UNDER ANY CONTRACT,\n 10\n"
+            "STRICT LIABILITY, TORT OR OTHER THEORY FOR ANY INDIRECT DAMAGES.")
+    start = text.index(" 10")
+    clauses = segment(Document(text=text, noise=[Span(start, start + 3)]))
+    assert any("CONTRACT," in c.text and "STRICT LIABILITY" in c.text for c in clauses)
