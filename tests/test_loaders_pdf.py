@@ -177,3 +177,15 @@ def test_a_page_number_inside_a_sentence_does_not_split_the_clause():
     start = text.index(" 10")
     clauses = segment(Document(text=text, noise=[Span(start, start + 3)]))
     assert any("CONTRACT," in c.text and "STRICT LIABILITY" in c.text for c in clauses)
+
+
+def test_cli_ocr_never_and_time_limit_flags(tmp_path):
+    scanned = tmp_path / "scanned.pdf"
+    scanned.write_bytes(build.scanned_contract_pdf())
+    slow = tmp_path / "slow.txt"
+    slow.write_text("\n\n".join(build.contract_text() for _ in range(3000)))
+    done = run_cli(str(tmp_path), "-f", "json", "--fail-on", "never", "--ocr", "never", "--time-limit", "0.5")
+    assert done.returncode == 3, done.stderr
+    errors = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in json.loads(done.stdout)}
+    assert errors["scanned.pdf"]["type"] == "no_text" and "--ocr never" in errors["scanned.pdf"]["message"]
+    assert errors["slow.txt"]["type"] == "timeout"
