@@ -26,9 +26,13 @@ _STRUCTURAL = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
+# A wrapped piece of a sentence or table cell ("providing the", "costs incurred in"): even when it
+# repeats at page edges, it is not removed from the middle of pages.
+_FRAGMENT = re.compile(r"^\s*[a-z]|\b(?:the|of|in|to|from|and|or|a|an|for|with|by|that|which)\s*$")
 _EDGE_LINES = 3  # lines from each page edge that may be running text on their own
 _DEEP_EDGE_LINES = 6  # a header block may go this deep when every line above it is noise too
 _MAX_RUNNING_LINE = 300
+_MIN_KNOWN_LETTERS = 12  # a running line this distinctive is noise wherever it appears
 _MIN_PAGE_NUMBER_GAP = 300  # characters between two page numbers of one run
 
 
@@ -158,8 +162,9 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
     A line counts as running when its key (page numbers and digits ignored) is at the
     top or bottom edge of several pages. Within the outer three lines that is enough;
     deeper lines (multi-line header blocks) also need every line between them and the
-    edge to be noise. Bare numbers anywhere that count up page after page are page
-    numbers too (EDGAR prints two pages per sheet, with a number half way down).
+    edge to be noise. A distinctive running line (12+ letters, not a sentence fragment)
+    is noise wherever it appears, and bare numbers anywhere that count up page after page are page
+    numbers too (EDGAR prints two pages per sheet, with both half way down).
     """
     page_lines = [_page_lines(text, base) for text, base in zip(pages, starts)]
     edges = [_edge_candidates(lines) for lines in page_lines]
@@ -176,6 +181,7 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
         )
 
     noise: set[Span] = set()
+    known: set[str] = set()  # running lines long enough to recognise anywhere on a page
     for top, bottom in edges:
         for side in (top, bottom):
             unbroken = True  # every line so far, from the edge in, was noise
@@ -184,9 +190,16 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
                     break
                 if _PAGE_NUMBER.match(t) or running(t):
                     noise.add(Span(s, e))
+                    key = _running_key(t)
+                    if sum(c.isalpha() for c in key) >= _MIN_KNOWN_LETTERS and not _FRAGMENT.search(t):
+                        known.add(key)
                 else:
                     unbroken = False
-    noise.update(_page_number_runs([line for lines in page_lines for line in lines]))
+    every_line = [line for lines in page_lines for line in lines]
+    if known:  # the same header printed mid-sheet (two pages per sheet) or mid-stream
+        noise.update(Span(s, e) for s, e, t in every_line
+                     if len(t.strip()) <= _MAX_RUNNING_LINE and _running_key(t) in known)
+    noise.update(_page_number_runs(every_line))
     return sorted(noise, key=lambda sp: sp.start)
 
 
