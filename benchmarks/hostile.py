@@ -5,7 +5,8 @@ Usage: python benchmarks/hostile.py [--keep DIR] [--time-limit SECONDS]
 
 Builds the folder (generated, nothing downloaded): zero-byte, truncated PDF and
 DOCX, random bytes, wrong extensions, a DOCX that inflates to 2 GB (honest and
-lying zip headers), an XML entity bomb, a 5 MB single-line text, a 5,001-page
+lying zip headers), an XML entity bomb, a DOCX of 15 million empty paragraphs, a
+PDF whose content stream inflates to 1 GB, a 5 MB single-line text, a 5,001-page
 PDF, an encrypted PDF, a text that takes longer than the time limit, symbolic
 link loops, and good contracts (PDF, DOCX, text, two-column, scanned). Then runs
 ``python -m contractscan FOLDER -f json`` as a subprocess and prints wall time,
@@ -63,6 +64,8 @@ def make_folder(root: Path) -> dict[str, str | None]:
         "hostile/zip-bomb-2gb.docx": (build.zip_bomb_docx(2 * 1024**3 - 1024), "too_large"),
         "hostile/zip-bomb-lying-headers.docx": (build.lying_zip_bomb_docx(2 * 1024**3 - 1024), "corrupt"),
         "hostile/billion-laughs.docx": (build.billion_laughs_docx(), "corrupt"),
+        "hostile/xml-tag-flood.docx": (build.docx("<w:p/>" * 15_000_000), "too_large"),
+        "hostile/pdf-stream-bomb-1gb.pdf": (build.pdf_stream_bomb(1024**3), "too_large"),
         "hostile/single-line-5mb.txt": (build.single_line_text(), "too_large"),
         "hostile/5001-pages.pdf": (_many_pages(5001), "too_large"),
         "hostile/encrypted.pdf": (build.contract_pdf(password="secret"), "encrypted"),

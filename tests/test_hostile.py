@@ -19,6 +19,7 @@ from contractscan.scanner import iter_files
 SMALL = LoadOptions(max_decompressed_bytes=2 * 1024 * 1024, max_pages=1)
 
 
+
 def _truncated_docx() -> bytes:
     data = build.contract_docx()
     return data[: len(data) * 2 // 3]
@@ -41,6 +42,7 @@ HOSTILE = {
     "zip bomb": (lambda: build.zip_bomb_docx(20 * 1024 * 1024), "too_large"),
     "zip bomb with lying headers": (lambda: build.lying_zip_bomb_docx(20 * 1024 * 1024), "corrupt"),
     "billion laughs": (build.billion_laughs_docx, "corrupt"),
+    "pdf stream bomb": (lambda: build.pdf_stream_bomb(20 * 1024 * 1024), "too_large"),
     "5 MB single line": (build.single_line_text, "too_large"),
     "too many pages": (build.contract_pdf, "too_large"),
     "encrypted": (lambda: build.contract_pdf(password="pw"), "encrypted"),
@@ -61,6 +63,11 @@ def test_hostile_input_gets_a_typed_one_line_error(name, small_limits):
     assert result.error.type == kind, result.error.message
     assert "\n" not in result.error.message and 0 < len(result.error.message) <= 500
     assert "Traceback" not in result.error.message
+
+
+def test_pdf_stream_just_under_the_limit_is_read():
+    doc = Analyzer(load_options=SMALL).load(build.pdf_stream_bomb(1024 * 1024))
+    assert "Services Agreement" in doc.text
 
 
 def test_lying_zip_headers_are_not_trusted():
@@ -141,3 +148,9 @@ def test_cli_folder_of_hostile_files_gives_one_result_each(tmp_path):
     }
     for name in ("good.pdf", "good.docx", "sub/good.txt", "pdf-named.docx"):
         assert "governing_law" in results[name]["present"], name
+
+
+def test_docx_with_too_many_xml_elements_is_refused_before_parsing():
+    body = build.para("x") * 2000
+    result = Analyzer(load_options=LoadOptions(max_xml_tags=5000)).scan(build.docx(body))
+    assert result.error is not None and result.error.type == "too_large" and "XML tags" in result.error.message

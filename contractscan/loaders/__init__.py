@@ -26,7 +26,8 @@ class LoadOptions:
     password: str | None = None
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
-    max_decompressed_bytes: int = 100 * 1024 * 1024
+    max_decompressed_bytes: int = 100 * 1024 * 1024  # a DOCX part or a PDF stream, inflated
+    max_xml_tags: int = 6_000_000  # per DOCX part; bounds the parsed XML tree to about 1 GB
     ocr: str = "auto"  # auto: OCR pages without a text layer; always: every page; never
     ocr_language: str = "eng"  # Tesseract language(s), e.g. "eng+deu"
     ocr_dpi: int = 300

@@ -11,7 +11,8 @@
   headers, footers and comments are separate parts and never read.
 
 Hostile archives: the parts read are capped by their declared size and by the
-bytes actually inflated (``LoadOptions.max_decompressed_bytes``), and XML with a
+bytes actually inflated (``LoadOptions.max_decompressed_bytes``), a part with
+more than ``max_xml_tags`` tags is refused before parsing (tree memory), XML with a
 DTD is refused (Word never writes one; entity expansion bombs need one). The
 parser does not resolve entities, load DTDs or touch the network anyway.
 """
@@ -74,6 +75,7 @@ class _Package:
             raise CorruptFile(f"the DOCX archive is damaged ({exc})") from None
         self.budget = options.max_decompressed_bytes
         self.limit = options.max_decompressed_bytes
+        self.max_tags = options.max_xml_tags
 
     def read(self, name: str) -> bytes | None:
         info = self.infos.get(name)
@@ -106,6 +108,9 @@ class _Package:
             return None
         if _DTD.search(data):
             raise CorruptFile(f"the DOCX part {name} declares XML entities (Word never does; an entity bomb?)")
+        tags = data.count(b"<")
+        if tags > self.max_tags:  # the parsed tree needs ~150 bytes an element, whatever their size
+            raise TooLarge(f"the DOCX part {name} has {tags:,} XML tags; the limit is {self.max_tags:,}")
         try:
             parser = etree.XMLParser(  # one per call: lxml parsers are not thread-safe
                 resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,

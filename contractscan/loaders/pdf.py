@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections import Counter
 
 from ..document import Document, LoadWarning, Span
@@ -230,6 +231,47 @@ def _page_number_runs(lines: list[tuple[int, int, str]]) -> set[Span]:
     return out
 
 
+_DEFLATE_MAX_RATIO = 1032  # no deflate stream inflates more than this many times its size
+
+
+def _check_stream_bombs(data: bytes, limit: int) -> None:
+    """Refuse a PDF with a compressed stream that inflates past ``limit`` bytes.
+
+    pdfium inflates a page's content stream whole (a 1 MB stream of zeros became
+    2.2 GB of memory). Only streams big enough to reach the limit at deflate's
+    maximum ratio are inflated here, chunk by chunk, the output thrown away.
+    """
+    threshold = limit // _DEFLATE_MAX_RATIO
+    pos = data.find(b"stream")
+    while pos >= 0:
+        start = pos + 6
+        if data[pos - 3:pos] != b"end" and data[start:start + 1] in (b"\r", b"\n"):
+            start += 2 if data[start:start + 2] == b"\r\n" else 1
+            end = data.find(b"endstream", start)
+            if end < 0:
+                return
+            if end - start > threshold:
+                _inflate_within(data[start:end], limit)
+            pos = data.find(b"stream", end + 9)
+        else:
+            pos = data.find(b"stream", start)
+
+
+def _inflate_within(stream: bytes, limit: int) -> None:
+    inflater = zlib.decompressobj()
+    produced = 0
+    chunk = stream
+    try:
+        while chunk:
+            produced += len(inflater.decompress(chunk, 1 << 20))
+            if produced > limit:
+                raise TooLarge(f"a compressed stream in the PDF inflates to more than {limit:,} bytes "
+                               "(a decompression bomb?); the limit is configurable")
+            chunk = b"" if inflater.eof else inflater.unconsumed_tail  # bytes after the end stay put
+    except zlib.error:
+        return  # not deflate (images, encrypted data): pdfium decides
+
+
 MIN_PAGE_TEXT = 20  # characters; fewer and the page is taken for a scan
 _EOF_WINDOW = 8192  # bytes at the end where a complete PDF has its %%EOF marker
 
@@ -244,6 +286,7 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
         # pdfium would recover the first pages silently; a lawyer must not get "missing" findings for the rest
         raise CorruptFile("the PDF is truncated (no end-of-file marker): part of it is missing; "
                           "get a complete copy")
+    _check_stream_bombs(data, options.max_decompressed_bytes)
     pages = [join_hyphenated(normalise_text(p)).rstrip() for p in engine(data, options)]
     warnings: list[LoadWarning] = []
     wanted = [] if options.ocr == "never" else [
