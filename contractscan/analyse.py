@@ -193,7 +193,7 @@ class ClauseAnalyzer:
             s, e = sent_starts[si], sent_ends[si]
             key = (ri, sent_clause[si])
             prev = best.get(key)
-            value, days = self._value(rule, doc.text[s:e], doc.text[clause.start:clause.end])
+            value, days = self._value(rule, text[s:e], text[clause.start:clause.end])
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days
@@ -206,7 +206,7 @@ class ClauseAnalyzer:
                 start=s,
                 end=e,
                 section=clause.section,
-                text=_quote(doc.text[s:e]),
+                text=_quote(text[s:e]),  # noise blanked: no running header in a quote
                 score=round(min(score, 1.0), 3),
                 value=value,
                 days=days,

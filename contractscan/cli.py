@@ -45,6 +45,11 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
                    help="PDF text engine (default: pdfium, the faster)")
     p.add_argument("--password", help="password for encrypted PDFs")
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
+                   "always = every page, never")
+    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     p.add_argument("--version", action="version", version=f"contractscan {__version__}")
     return p
@@ -138,8 +143,9 @@ def _run(args: argparse.Namespace) -> int:
         profile=args.profile,
         rules=args.rules,
         model=args.model,
-        load_options=LoadOptions(pdf_engine=args.pdf_engine, password=args.password),
+        load_options=LoadOptions(pdf_engine=args.pdf_engine, password=args.password, ocr=args.ocr),
         debug=args.debug,
+        time_limit=args.time_limit,
     )
     stats = {"errors": 0, "worst": -1}
     scanned: list[ScanResult] = []

@@ -128,6 +128,8 @@ def segment(doc: Document) -> list[Clause]:
     gap = False  # a blank line since the last text line
     for s, e, raw in _lines(text):
         stripped = raw.strip()
+        if not stripped and doc.text[s:e].strip():
+            continue  # a running header/footer/page number: neither text nor a paragraph break
         if not stripped or _RULE_LINE.match(stripped):
             gap = cur_start is not None
             continue
