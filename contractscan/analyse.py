@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .document import Document
+from .prefilter import PrefilteredRegex, fold
 from .results import ClauseMatch
 from .rules import Rule
 from .segment import Clause
@@ -57,7 +58,7 @@ class ClauseAnalyzer:
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.regexes: list[tuple[int, int, bool, re.Pattern[str]]] = []
+        self.regexes: list[tuple[int, int, bool, PrefilteredRegex]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
         for ri, rule in enumerate(rules):
             for neg, pats in ((False, rule.patterns), (True, rule.exclude)):
@@ -78,7 +79,7 @@ class ClauseAnalyzer:
                                 f"{'exclude' if neg else 'patterns'}.{pi}.tokens: {exc}"
                             ) from None
                     else:
-                        self.regexes.append((ri, pi, neg, re.compile(pat.regex, re.I)))  # type: ignore[arg-type]
+                        self.regexes.append((ri, pi, neg, PrefilteredRegex(pat.regex, re.I)))  # type: ignore[arg-type]
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -123,9 +124,10 @@ class ClauseAnalyzer:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
+        folded = fold(flat)
         for ri, pi, neg, rx in self.regexes:
             pat = self._pattern(ri, pi, neg)
-            for m in rx.finditer(flat):
+            for m in rx.finditer(flat, folded):
                 si = bisect.bisect_right(sent_starts, m.start()) - 1
                 if si >= 0 and m.start() < sent_ends[si]:
                     hit(ri, si, pat.weight, _name(pat), neg)
