@@ -38,12 +38,22 @@ def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
         for i in range(n):
             page = pdf[i]
             textpage = page.get_textpage()
-            pages.append(textpage.get_text_range())
+            pages.append(_collapse_spaces(textpage.get_text_range()))
             textpage.close()
             page.close()
         return pages
     finally:
         pdf.close()
+
+
+def _collapse_spaces(text: str) -> str:
+    """One space between words, none at line ends, as pdfplumber gives.
+
+    pdfium keeps the layout's runs of spaces ("the\xa0\xa0Company") and trailing blanks,
+    which split phrases the rules look for ("governed by  the laws").
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines)
 
 
 def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:
