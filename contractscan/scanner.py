@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .analyse import ClauseAnalyzer, build_nlp
 from .document import Document
 from .errors import ContractScanError, IOProblem
 from .judge import judge
@@ -30,6 +29,10 @@ class Analyzer:
         load_options: LoadOptions | None = None,
         debug: bool = False,
     ) -> None:
+        # Imported here, not at the top: listing files or answering from the result store
+        # must not pay for loading spaCy.
+        from .analyse import ClauseAnalyzer, build_nlp
+
         self.debug = debug
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)

@@ -6,7 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from .csv import render_csv
 from .json import render_json, render_jsonl
+from .summary import render_summary
 from .table import render_table
 
 Renderer = Callable[[Iterable[ScanResult], TextIO], None]
@@ -15,4 +17,6 @@ RENDERERS: dict[str, Renderer] = {
     "table": render_table,
     "json": render_json,
     "jsonl": render_jsonl,
+    "csv": render_csv,
+    "summary": render_summary,
 }
