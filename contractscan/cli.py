@@ -187,7 +187,10 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
                 stats["worst"] = max(stats["worst"], SEVERITY_ORDER[f.severity])
             yield r
 
-    out_ctx = open(args.output, "w", encoding="utf-8") if args.output else nullcontext(_Stdout())
+    if args.output:
+        out_ctx = open(args.output, "w", encoding="utf-8")
+    else:
+        out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
     with out_ctx as out:
         RENDERERS[args.format](tracked(results), out)
     if stats["errors"]:
@@ -198,8 +201,8 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
 
 
 class _Stdout:
-    """Whatever ``sys.stdout`` is at each write: while the progress bar runs, rich puts a
-    proxy there that prints lines above the bar instead of through it."""
+    """A terminal's stdout looked up at each write: while the progress bar runs, rich puts
+    a proxy there that prints the report's lines above the bar instead of through it."""
 
     def write(self, text: str) -> int:
         return sys.stdout.write(text)
