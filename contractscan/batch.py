@@ -237,8 +237,11 @@ class _ProcessPool(_Runner):
         self.settings = settings
         self.workers = workers
         self.window = workers * 4
-        # fork: workers start in milliseconds and share the parent's imported modules.
+        # fork: workers start in milliseconds and share the parent's imported modules, so
+        # spaCy is imported once here (only now that documents need scanning), not per worker.
         self._context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        if self._context.get_start_method() == "fork":
+            from . import analyse  # noqa: F401
         self._pool = self._new_pool()
 
     def _new_pool(self):

@@ -5,7 +5,8 @@ Python's ``re`` cannot skip ahead for a case-insensitive pattern that begins wit
 document; with dozens of rule regexes that was the slowest step of a scan. Here each
 pattern's possible literal prefixes are read from its parse tree ("shall not", "agree",
 ...) and compiled into one case-sensitive trie regex, which ``re`` scans quickly over a
-lower-cased copy of the text. The full pattern is only tried where a prefix occurs, so the
+lower-cased copy of the text (or, for a handful of prefixes, found with ``str.find``,
+faster still). The full pattern is only tried where a prefix occurs, so the
 matches are exactly those of ``pattern.finditer(text)``. Patterns without a usable prefix
 (one that could start with ``\\w``, say) fall back to plain ``finditer``.
 """
@@ -25,17 +26,30 @@ except ImportError:  # pragma: no cover - Python 3.10
 _MAX_PREFIX = 16
 _MIN_PREFIX = 3
 _MAX_PREFIXES = 200
+# Up to this many literals, str.find (a memchr-based scan) beats a trie regex.
+_MAX_FIND_LITERALS = 4
 _STOP = ("stop", None)
 _ZERO_WIDTH = {_c.AT, _c.ASSERT, _c.ASSERT_NOT}
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
+_LITERALISH = {_c.LITERAL, _c.BRANCH, _c.SUBPATTERN}
+
 # The only non-ASCII characters that re.IGNORECASE equates with an ASCII letter whose
 # str.lower() is not that letter (checked over all of Unicode by tests/test_prefilter.py).
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FOLD = [("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s")]
 
 
 class _TooMany(Exception):
     pass
+
+
+def _small_set(op, av) -> bool:
+    """A class of a few literal characters, such as [sS] or (?:r|t)."""
+    return op is _c.IN and len(av) <= 8 and all(o is _c.LITERAL for o, _ in av)
+
+
+def _starts_literally(items) -> bool:
+    return bool(items) and (items[0][0] in _LITERALISH or _small_set(*items[0]))
 
 
 def literal_prefixes(pattern: str, flags: int = 0) -> set[str] | None:
@@ -57,7 +71,7 @@ def literal_prefixes(pattern: str, flags: int = 0) -> set[str] | None:
                     break
                 prefix += ch.lower()
                 continue
-            if op is _c.IN and len(av) <= 8 and all(o is _c.LITERAL for o, _ in av):
+            if _small_set(op, av):
                 for _, a in av:
                     walk([(_c.LITERAL, a), *rest], prefix)
                 return
@@ -76,6 +90,8 @@ def literal_prefixes(pattern: str, flags: int = 0) -> set[str] | None:
                 return
             if op in _REPEATS:
                 lo, hi, sub = av
+                if lo == 0 and not _starts_literally(sub.data):
+                    break  # "[^.;]{0,30}": stop here rather than branch on everything after it
                 if lo == 0:
                     walk(rest, prefix)
                 if hi == 1:
@@ -90,9 +106,14 @@ def literal_prefixes(pattern: str, flags: int = 0) -> set[str] | None:
         walk(list(_sre_parse.parse(pattern, flags).data), "")
     except _TooMany:
         return None
-    if not out or min(map(len, out)) < _MIN_PREFIX:
+    if not out or not all(_selective(p) for p in out):
         return None
     return out
+
+
+def _selective(prefix: str) -> bool:
+    """Long enough to be rare: three characters, or punctuation such as "[" or "§"."""
+    return len(prefix) >= _MIN_PREFIX or (bool(prefix) and not any(c.isalnum() or c.isspace() for c in prefix))
 
 
 def _trie_regex(words: set[str]) -> str:
@@ -115,7 +136,11 @@ def _trie_regex(words: set[str]) -> str:
 
 def fold(text: str) -> str | None:
     """Lower-case ``text`` keeping every offset, or None when that is impossible."""
-    low = text.lower() if text.isascii() else text.translate(_FOLD).lower()
+    if not text.isascii():
+        for odd, letter in _FOLD:
+            if odd in text:
+                text = text.replace(odd, letter)
+    low = text.lower()
     return low if len(low) == len(text) else None
 
 
@@ -125,19 +150,47 @@ class PrefilteredRegex:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
         prefixes = literal_prefixes(pattern, flags)
-        self.gate = re.compile(_trie_regex(prefixes)) if prefixes else None
+        # Drop prefixes that a shorter one already covers: "terminat" covers "terminate".
+        shortest = sorted(p for p in prefixes or () if not any(q != p and p.startswith(q) for q in prefixes or ()))
+        self.literals = shortest if 0 < len(shortest) <= _MAX_FIND_LITERALS else None
+        self.gate = re.compile(_trie_regex(prefixes)) if prefixes and self.literals is None else None
 
     def finditer(self, text: str, folded: str | None) -> Iterator[re.Match[str]]:
         """Same matches as ``self.regex.finditer(text)``; ``folded`` is ``fold(text)``."""
-        if self.gate is None or folded is None:
+        if folded is None or (self.gate is None and self.literals is None):
             yield from self.regex.finditer(text)
             return
-        search, match = self.gate.search, self.regex.match
+        match = self.regex.match
+        candidates = self._found(folded) if self.literals is not None else self._scanned(folded)
         pos = 0
-        while (g := search(folded, pos)) is not None:
-            m = match(text, g.start())
-            if m is None:
-                pos = g.start() + 1
-            else:
+        start = next(candidates, None)
+        while start is not None:
+            m = match(text, start)
+            if m is not None:
                 yield m
                 pos = m.end()  # every match holds its (non-empty) prefix, so this advances
+            start = candidates.send(pos if m is not None else start + 1)
+
+    def _scanned(self, folded: str):
+        """Leftmost gate hit at or after each position sent in."""
+        search = self.gate.search  # type: ignore[union-attr]
+        pos = 0
+        while (g := search(folded, pos)) is not None:
+            pos = yield g.start()
+        yield None
+
+    def _found(self, folded: str):
+        """The same with str.find, remembering each literal's next occurrence."""
+        nxt = {lit: folded.find(lit) for lit in self.literals}  # type: ignore[union-attr]
+        pos = 0
+        while True:
+            best = -1
+            for lit, q in nxt.items():
+                if 0 <= q < pos:
+                    q = nxt[lit] = folded.find(lit, pos)
+                if q >= 0 and (best < 0 or q < best):
+                    best = q
+            if best < 0:
+                yield None
+                return
+            pos = yield best

@@ -24,8 +24,9 @@ TRICKY = [
     r"\bi[sS]",
     r"(?:ab){2,3}c",
     r"x*yz",
+    r"\b(?:sale|safe|key|gov|abc|ikr) ?[a-z]",  # more prefixes than str.find handles: the trie regex
 ]
-ALPHABET = "abcdeghiklnorstyzSKIY .;\u017f\u0130\u0131\u212a\xe9"
+ALPHABET = "abcdeghiklnorstvyzSKIY .;\u017f\u0130\u0131\u212a\xe9"
 
 
 @given(text=st.text(alphabet=ALPHABET, max_size=60), words=st.lists(
@@ -39,6 +40,12 @@ def test_same_matches_as_finditer(text, words):
         plain = re.compile(pattern, re.I)
         fast = PrefilteredRegex(pattern, re.I)
         assert [m.span() for m in fast.finditer(text, fold(text))] == [m.span() for m in plain.finditer(text)], pattern
+
+
+def test_each_pattern_takes_the_intended_path():
+    assert PrefilteredRegex(TRICKY[0], re.I).literals == ["agree to not", "agrees to not", "shall not", "will not"]
+    assert PrefilteredRegex(TRICKY[-1], re.I).gate is not None
+    assert PrefilteredRegex(r"\w+ shall", re.I).gate is None
 
 
 def test_prefixes_are_read_from_the_pattern():
