@@ -1,4 +1,5 @@
-"""Command line: ``contractscan FILE|FOLDER ...``, ``contractscan rules list|check``.
+"""Command line: ``contractscan FILE|FOLDER ...``, ``contractscan report --db FILE``,
+``contractscan rules list|check``.
 
 Exit codes (like a linter): 0 nothing at or above --fail-on; 1 findings at or above
 it; 2 bad usage; 3 some files could not be scanned (the others were).
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContractScanError
-from .loaders import LoadOptions
 from .profiles import SEVERITY_ORDER, builtin_profiles
 from .render import RENDERERS
 from .results import ScanResult
@@ -26,7 +26,8 @@ def _scan_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="contractscan",
         description="Check contracts for required clauses, offline. "
-        "Other commands: 'contractscan rules list', 'contractscan rules check FILE.yaml'.",
+        "Other commands: 'contractscan report --db FILE', 'contractscan rules list', "
+        "'contractscan rules check FILE.yaml'.",
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
@@ -50,8 +51,44 @@ def _scan_parser() -> argparse.ArgumentParser:
                    "always = every page, never")
     p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
                    help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
+    p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
+                   help="documents scanned in parallel, each in its own process (default: the number of cores; "
+                   "1 scans in this process)")
+    p.add_argument("--db", metavar="FILE",
+                   help="keep results in this SQLite file and reuse them for files whose bytes, rules, "
+                   "profile and version are unchanged")
+    p.add_argument("--executor", choices=["local", "dask"], default="local",
+                   help="where documents are scanned: local processes, or a Dask cluster "
+                   "(pip install 'contractscan[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     p.add_argument("--version", action="version", version=f"contractscan {__version__}")
+    return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("give 1 or more")
+    return n
+
+
+def _report_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="contractscan report",
+        description="Render the latest stored result of every document in a result store, without scanning.",
+        epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
+    )
+    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite file written by 'contractscan --db'")
+    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
+                   help="exit 1 when a finding is at least this severe (default: high)")
+    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     return p
 
 
@@ -93,22 +130,14 @@ def _rules_command(argv: list[str]) -> int:
         return EXIT_USAGE
 
 
-def _expand(paths: list[str], analyzer) -> Iterator[ScanResult]:
-    for p in paths:
-        if Path(p).is_dir():
-            yield from analyzer.scan_folder(p)
-        else:
-            yield analyzer.scan(p) if Path(p).exists() or Path(p).is_symlink() else analyzer._failed(
-                p, "io_error", f"no such file or folder: {p}")
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["rules"]:
         return _rules_command(argv[1:])
-    args = _scan_parser().parse_args(argv)
+    report = argv[:1] == ["report"]
+    args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
     try:
-        return _run(args)
+        return _report(args) if report else _run(args)
     except ContractScanError as exc:
         if args.debug:
             raise
@@ -136,23 +165,45 @@ def _check_annotate(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .scanner import Analyzer
+    from .batch import ScanSettings, default_workers, scan_sources
 
     _check_annotate(args)
-    analyzer = Analyzer(
-        profile=args.profile,
-        rules=args.rules,
-        model=args.model,
-        load_options=LoadOptions(pdf_engine=args.pdf_engine, password=args.password, ocr=args.ocr),
-        debug=args.debug,
-        time_limit=args.time_limit,
+    settings = ScanSettings.from_options(
+        profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
+        password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
     )
+    # --annotate needs the loaded document, which only an in-process scan keeps
+    with _store(None if args.annotate else args.db, create=True) as store:
+        results = scan_sources(
+            args.paths, settings, workers=1 if args.annotate else args.workers or default_workers(), store=store,
+            executor=args.executor, scheduler=args.scheduler,
+            progress=not args.quiet and sys.stderr.isatty(),
+        )
+        return _render(results, args)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .batch import results_from_store
+
+    with _store(args.db, create=False) as store:
+        return _render(results_from_store(store), args)
+
+
+def _store(path: str | None, create: bool):
+    if path is None:
+        return nullcontext(None)
+    from .store import ResultStore
+
+    return ResultStore(path, create=create)
+
+
+def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
     stats = {"errors": 0, "worst": -1}
     scanned: list[ScanResult] = []
 
     def tracked(results: Iterable[ScanResult]) -> Iterator[ScanResult]:
         for r in results:
-            if args.annotate:
+            if getattr(args, "annotate", None):
                 scanned.append(r)
             if r.error is not None:
                 stats["errors"] += 1
@@ -160,22 +211,37 @@ def _run(args: argparse.Namespace) -> int:
                 stats["worst"] = max(stats["worst"], SEVERITY_ORDER[f.severity])
             yield r
 
-    out_ctx = open(args.output, "w", encoding="utf-8") if args.output else nullcontext(sys.stdout)
+    if args.output:
+        out_ctx = open(args.output, "w", encoding="utf-8")
+    else:
+        out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
     with out_ctx as out:
-        RENDERERS[args.format](tracked(_expand(args.paths, analyzer)), out)
-    if args.annotate and scanned and scanned[0].error is not None:
-        print(f"contractscan: nothing written to {args.annotate}: the contract could not be read", file=sys.stderr)
-    elif args.annotate and scanned:
+        RENDERERS[args.format](tracked(results), out)
+    annotate_path = getattr(args, "annotate", None)
+    if annotate_path and scanned and scanned[0].error is not None:
+        print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)
+    elif annotate_path and scanned:
         from .annotate import annotate
 
-        written = annotate(scanned[0], args.annotate)
+        written = annotate(scanned[0], annotate_path)
         what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
-        print(f"contractscan: wrote {args.annotate} ({what})", file=sys.stderr)
+        print(f"contractscan: wrote {annotate_path} ({what})", file=sys.stderr)
     if stats["errors"]:
         return EXIT_UNREADABLE
     if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class _Stdout:
+    """A terminal's stdout looked up at each write: while the progress bar runs, rich puts
+    a proxy there that prints the report's lines above the bar instead of through it."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

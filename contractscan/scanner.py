@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .analyse import ClauseAnalyzer, build_nlp
 from .document import Document
 from .errors import ContractScanError, IOProblem, ScanTimeout
 from .judge import judge
@@ -67,6 +66,10 @@ class Analyzer:
         time_limit: float | None = DEFAULT_TIME_LIMIT,
     ) -> None:
         """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
+        # Imported here, not at the top: listing files or answering from the result store
+        # must not pay for loading spaCy.
+        from .analyse import ClauseAnalyzer, build_nlp
+
         self.debug = debug
         self.time_limit = time_limit
         self.profile = load_profile(profile)

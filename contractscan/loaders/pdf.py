@@ -60,7 +60,7 @@ def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
                 textpage = page.get_textpage()
             except pdfium.PdfiumError:
                 raise CorruptFile(f"page {i + 1} of the PDF is damaged and cannot be read") from None
-            pages.append(_pdfium_page_text(textpage))
+            pages.append(_collapse_spaces(_pdfium_page_text(textpage)))
             textpage.close()
             page.close()
         return pages
@@ -78,6 +78,16 @@ def _pdfium_page_text(textpage) -> str:
             parts = (textpage.get_text_bounded(*box) for box in layout.reading_boxes(rects, gutter))
             return "\n".join(p.strip("\r\n") for p in parts if p.strip())
     return textpage.get_text_range()
+
+
+def _collapse_spaces(text: str) -> str:
+    """One space between words, none at line ends, as pdfplumber gives.
+
+    pdfium keeps the layout's runs of spaces ("the\xa0\xa0Company") and trailing blanks,
+    which split phrases the rules look for ("governed by  the laws").
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines)
 
 
 def _pdfplumber_pages(data: bytes, options: LoadOptions) -> list[str]:

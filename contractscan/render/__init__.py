@@ -6,9 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from .csv import render_csv
 from .html import render_html
 from .json import render_json, render_jsonl
 from .markdown import render_markdown
+from .summary import render_summary
 from .table import render_table
 
 Renderer = Callable[[Iterable[ScanResult], TextIO], None]
@@ -19,4 +21,6 @@ RENDERERS: dict[str, Renderer] = {
     "jsonl": render_jsonl,
     "html": render_html,
     "md": render_markdown,
+    "csv": render_csv,
+    "summary": render_summary,
 }

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from .summary import PortfolioSummary
 
 _MARK = {"high": "HIGH", "medium": "MED ", "low": "LOW ", "info": "INFO"}
 
@@ -59,12 +60,16 @@ def render_one(r: ScanResult, out: TextIO) -> None:
 
 
 def render_table(results: Iterable[ScanResult], out: TextIO) -> None:
+    """Each document as it arrives; for several, the portfolio summary at the end."""
     n = errors = missing = 0
+    summary = PortfolioSummary()
     for r in results:
         render_one(r, out)
         out.flush()
+        summary.add(r)
         n += 1
         errors += r.error is not None
         missing += sum(1 for f in r.findings if f.kind == "missing")
     if n > 1:
-        out.write(f"{n} documents scanned, {errors} could not be read, {missing} missing-clause findings.\n")
+        out.write(f"{n} documents scanned, {errors} could not be read, {missing} missing-clause findings.\n\n")
+        summary.write(out)

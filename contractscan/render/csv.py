@@ -1,0 +1,61 @@
+"""CSV for spreadsheets: one row per document and clause, for a whole portfolio."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..results import ClauseMatch, Finding, ScanResult
+
+COLUMNS = ["source", "clause", "present", "page", "section", "value", "finding", "severity", "message", "error"]
+_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+
+def _clause_of(finding: Finding, ids: set[str]) -> str:
+    """The clause a finding is about: its evidence, else the longest id its rule starts with."""
+    for ev in finding.evidence:
+        if ev.id in ids:
+            return ev.id
+    owners = [i for i in ids if finding.rule == i or finding.rule.startswith(i + ".")]
+    return max(owners, key=len) if owners else finding.rule
+
+
+def rows(result: ScanResult) -> list[dict[str, str]]:
+    """The CSV rows of one document: every clause found or required-but-missing."""
+    if result.error is not None:
+        return [{**dict.fromkeys(COLUMNS, ""), "source": result.source,
+                 "error": f"{result.error.type}: {result.error.message}"}]
+    ids = set(result.present) | {f.rule for f in result.findings if f.kind == "missing"}
+    findings: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        cid = _clause_of(f, ids)
+        ids.add(cid)
+        findings.setdefault(cid, []).append(f)
+    out = []
+    for cid in sorted(ids):
+        matches: list[ClauseMatch] = [c for c in result.clauses if c.id == cid] or result.clauses_for(cid)
+        first = matches[0] if matches else None
+        mine = sorted(findings.get(cid, []), key=lambda f: _ORDER[f.severity])
+        out.append({
+            "source": result.source,
+            "clause": cid,
+            "present": "yes" if cid in result.present else "no",
+            "page": "" if first is None or first.page is None else str(first.page),
+            "section": (first.section or "") if first else "",
+            "value": next((m.value for m in matches if m.value), "") or "",
+            "finding": "; ".join(dict.fromkeys(f.kind for f in mine)),
+            "severity": mine[0].severity if mine else "",
+            "message": " | ".join(f.message for f in mine),
+            "error": "",
+        })
+    return out
+
+
+def render_csv(results: Iterable[ScanResult], out: TextIO) -> None:
+    """Header, then each document's rows as its result arrives."""
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in results:
+        writer.writerows(rows(r))
+        out.flush()
