@@ -167,6 +167,24 @@ def scan_job(analyzer: Analyzer, name: str, data: bytes | None) -> Outcome:
     return Outcome(result.model_dump_json(), result.pages or 0, reusable)
 
 
+def with_documents(results: Iterable[ScanResult], settings: ScanSettings) -> Iterator[ScanResult]:
+    """Re-attach each result's document text, profile and rules for the renderers that
+    show the contract itself (HTML). Workers and the store send results as JSON only."""
+    from .loaders import load_path
+    from .rules import load_rules
+
+    rules = {r.id: r for r in load_rules(settings._rule_paths())}
+    for r in results:
+        if r.document is None and r.error is None and Path(r.source).is_file():
+            try:
+                r.attach(load_path(r.source, settings.load_options()), settings.profile, rules)
+            except ContractScanError:
+                r.attach(None, settings.profile, rules)  # the file changed since: excerpts only
+        elif r.document is None:
+            r.attach(None, settings.profile, rules)
+        yield r
+
+
 # --- worker processes ------------------------------------------------------------------
 
 _worker_analyzer: Analyzer | None = None

@@ -20,6 +20,8 @@ from .render import RENDERERS
 from .results import ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+# formats that show the contract text itself, not only what was found in it
+NEEDS_DOCUMENT = {"html"}
 
 
 def _scan_parser() -> argparse.ArgumentParser:
@@ -165,20 +167,23 @@ def _check_annotate(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import ScanSettings, default_workers, scan_sources
+    from .batch import ScanSettings, default_workers, scan_sources, with_documents
 
     _check_annotate(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
     )
-    # --annotate needs the loaded document, which only an in-process scan keeps
-    with _store(None if args.annotate else args.db, create=True) as store:
+    if args.annotate:  # needs the loaded document itself, so one file scanned right here
+        return _render([settings.build().scan(args.paths[0])], args)
+    with _store(args.db, create=True) as store:
         results = scan_sources(
-            args.paths, settings, workers=1 if args.annotate else args.workers or default_workers(), store=store,
+            args.paths, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
         )
+        if args.format in NEEDS_DOCUMENT:
+            results = with_documents(results, settings)
         return _render(results, args)
 
 
