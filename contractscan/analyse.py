@@ -184,6 +184,8 @@ class ClauseAnalyzer:
             clause = bodies[sent_clause[si]]
             if rule.exclude_heading_regex is not None and _matching_heading(rule.exclude_heading_regex, clause):
                 continue
+            if not rule.in_definitions and _DEFINITION.match(own(si)):
+                continue  # '"Client Data" means ... insurance data' defines a term; it binds no one
             score = h.score
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
             if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own(si), clause):
@@ -323,6 +325,14 @@ def _candidate_sentences(
             else:
                 i = lowered.find(lit, i + 1)
     return sorted(found)
+
+
+# A sentence that defines a term: '1.3 "Client Data" means ...', '"Affiliate" shall mean ...'.
+_DEFINITION = re.compile(
+    r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b",
+    re.I,
+)
 
 
 def _name(pat) -> str:
