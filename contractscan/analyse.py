@@ -165,9 +165,10 @@ class ClauseAnalyzer:
             return full_texts[si]
 
         gates = self._gates(lowered)
+        literal_sentences: dict[str, set[int]] = {}
         for (ri, pi, neg, rx, _options), literals in zip(self.regexes, gates):
             pat = self._pattern(ri, pi, neg)
-            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends)
+            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends, literal_sentences)
             if literals is not None and items_of:
                 candidates = sorted(set(candidates).union(*(items_of.get(si, ()) for si in candidates)))
             for si in candidates:
@@ -322,21 +323,27 @@ def _lower_same_length(text: str) -> str:
 
 
 def _candidate_sentences(
-    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int]
+    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int],
+    cache: dict[str, set[int]],
 ) -> list[int]:
-    """Indexes of the sentences that contain one of ``literals`` (all of them if None)."""
+    """Indexes of the sentences that contain one of ``literals`` (all of them if None).
+    ``cache`` keeps each literal's sentences for the document: many patterns share one."""
     if literals is None:
         return list(range(len(starts)))
     found: set[int] = set()
     for lit in literals:
-        i = lowered.find(lit)
-        while i >= 0:
-            si = bisect.bisect_right(starts, i) - 1
-            if si >= 0 and i + len(lit) <= ends[si]:
-                found.add(si)
-                i = lowered.find(lit, ends[si])
-            else:
-                i = lowered.find(lit, i + 1)
+        if lit not in cache:
+            hits: set[int] = set()
+            i = lowered.find(lit)
+            while i >= 0:
+                si = bisect.bisect_right(starts, i) - 1
+                if si >= 0 and i + len(lit) <= ends[si]:
+                    hits.add(si)
+                    i = lowered.find(lit, ends[si])
+                else:
+                    i = lowered.find(lit, i + 1)
+            cache[lit] = hits
+        found |= cache[lit]
     return sorted(found)
 
 
