@@ -191,7 +191,6 @@ class _Runner:
     """Where jobs run. ``submit`` returns a future; ``wait`` says whether it is done."""
 
     window = 1
-    wants_bytes = False
 
     def submit(self, job: Job) -> Any:
         raise NotImplementedError
@@ -201,7 +200,6 @@ class _Runner:
 
     def recover(self, pending: deque[_Pending], profile_name: str) -> None:
         """The pool broke: settle every pending job it took down."""
-        raise NotImplementedError
 
     def close(self, interrupted: bool = False) -> None:
         pass
@@ -319,9 +317,11 @@ def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes)
 
 
 class _Dask(_Runner):
-    """Documents (bytes and name) sent to a Dask cluster; the same results as a local run."""
+    """Documents (bytes and name) sent to a Dask cluster; the same results as a local run.
 
-    wants_bytes = True
+    The scheduler reschedules work lost with a worker itself; a document that keeps
+    killing workers fails alone (KilledWorker) and gets an error result.
+    """
 
     def __init__(self, settings: ScanSettings, scheduler: str) -> None:
         try:
@@ -349,9 +349,6 @@ class _Dask(_Runner):
         except TimeoutError:
             return False
         return True
-
-    def recover(self, pending: deque[_Pending], profile_name: str) -> None:
-        pass  # the scheduler reschedules lost tasks itself; a task that keeps killing workers fails alone
 
     def close(self, interrupted: bool = False) -> None:
         self._client.close()
