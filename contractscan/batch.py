@@ -31,6 +31,8 @@ from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult
 
 if TYPE_CHECKING:
+    from .document import Document
+    from .rules import Rule
     from .scanner import Analyzer
     from .store import ResultStore
 
@@ -148,20 +150,23 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What a worker sends back: the result as JSON, so the store keeps exactly that."""
+    """What a worker sends back: the result as JSON, so the store keeps exactly that, and
+    the loaded document when the report shows the contract itself."""
 
     result_json: str
     pages: int = 0
     reusable: bool = False
+    document: Document | None = None
 
 
-def scan_job(analyzer: Analyzer, name: str, data: bytes | None) -> Outcome:
+def scan_job(analyzer: Analyzer, name: str, data: bytes | None, keep_document: bool = False) -> Outcome:
     """Scan one document; ``data`` None means read ``name`` from disk here."""
     if data is None:
         data = _read(name, analyzer.load_options)  # None: scan() below says why
     result = analyzer.scan(name) if data is None else analyzer.scan(data, name=name)
     reusable = data is not None and (result.error is None or result.error.type in _REUSABLE_ERRORS)
-    return Outcome(result.model_dump_json(), result.pages or 0, reusable)
+    return Outcome(result.model_dump_json(), result.pages or 0, reusable,
+                   result.document if keep_document else None)
 
 
 # --- worker processes ------------------------------------------------------------------
@@ -180,17 +185,18 @@ def _init_worker(settings: ScanSettings) -> None:
         _worker_setup_error = exc
 
 
-def _work(name: str, data: bytes | None) -> Outcome:
+def _work(name: str, data: bytes | None, keep_document: bool) -> Outcome:
     if _worker_setup_error is not None:
         raise _worker_setup_error
     assert _worker_analyzer is not None
-    return scan_job(_worker_analyzer, name, data)
+    return scan_job(_worker_analyzer, name, data, keep_document)
 
 
 class _Runner:
     """Where jobs run. ``submit`` returns a future; ``wait`` says whether it is done."""
 
     window = 1
+    keep_documents = False
 
     def submit(self, job: Job) -> Any:
         raise NotImplementedError
@@ -217,7 +223,7 @@ class _InProcess(_Runner):
             self._analyzer = self.settings.build()
         fut: Future[Outcome] = Future()
         try:
-            fut.set_result(scan_job(self._analyzer, job.name, job.data))
+            fut.set_result(scan_job(self._analyzer, job.name, job.data, self.keep_documents))
         except Exception as exc:  # reported as that file's error, like a worker's
             fut.set_exception(exc)
         return fut
@@ -249,7 +255,7 @@ class _ProcessPool(_Runner):
                                    initializer=_init_worker, initargs=(self.settings,))
 
     def submit(self, job: Job) -> Future[Outcome]:
-        return self._pool.submit(_work, job.name, job.data)
+        return self._pool.submit(_work, job.name, job.data, self.keep_documents)
 
     def wait(self, future: Future[Outcome], timeout: float | None) -> bool:
         from concurrent.futures import wait
@@ -265,7 +271,7 @@ class _ProcessPool(_Runner):
             fut = item.future
             if fut is None or (fut.done() and not fut.cancelled() and fut.exception() is None):
                 continue
-            retry = self._pool.submit(_work, item.job.name, item.job.data)
+            retry = self.submit(item.job)
             try:
                 retry.result()
                 item.future = retry
@@ -301,7 +307,7 @@ class _ProcessPool(_Runner):
 _dask_local = threading.local()
 
 
-def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes) -> Outcome:
+def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes, keep_document: bool) -> Outcome:
     """Runs on a Dask worker: one pipeline per worker thread, built on first use."""
     cache = getattr(_dask_local, "analyzers", None)
     if cache is None:
@@ -313,7 +319,7 @@ def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes)
                 "a Dask worker has a different contractscan version, built-in rules or text libraries "
                 f"than this machine (contractscan {__version__} here); install the same versions there")
         analyzer = cache[fingerprint] = settings.build()
-    return scan_job(analyzer, name, data)
+    return scan_job(analyzer, name, data, keep_document)
 
 
 class _Dask(_Runner):
@@ -339,7 +345,8 @@ class _Dask(_Runner):
         self.window = threads * 4
 
     def submit(self, job: Job) -> Any:
-        return self._client.submit(_dask_work, self.settings, self.fingerprint, job.name, job.data, pure=False)
+        return self._client.submit(_dask_work, self.settings, self.fingerprint, job.name, job.data,
+                                   self.keep_documents, pure=False)
 
     def wait(self, future: Any, timeout: float | None) -> bool:
         from distributed import wait
@@ -441,11 +448,14 @@ def scan_sources(
     executor: str = "local",
     scheduler: str | None = None,
     progress: bool = False,
+    attach: bool = False,
 ) -> Iterator[ScanResult]:
     """Scan files and folders, yielding one result per file in input order as they finish.
 
     With ``store``, a file whose bytes were scanned before under the same settings and
     version is answered from it, and every new result is saved as soon as it arrives.
+    With ``attach``, each result carries its document, profile and rules, as
+    ``Analyzer.scan`` gives them (for reports that show the contract itself).
     """
     if executor == "dask" and not scheduler:
         raise ContractScanError("--executor dask needs --scheduler ADDRESS (host:port of the Dask scheduler)")
@@ -454,6 +464,7 @@ def scan_sources(
     fingerprint = settings.fingerprint() if store is not None else ""
     read_first = store is not None or executor == "dask"
     bar = BatchProgress(len(sources)) if progress and sources else None
+    attacher = _Attacher(settings) if attach else None
     runner: _Runner | None = None
     pending: deque[_Pending] = deque()
     queue = iter(sources)
@@ -473,6 +484,7 @@ def scan_sources(
                 if item.result is None:
                     if runner is None:
                         runner = _make_runner(settings, executor, scheduler, min(workers, to_scan))
+                        runner.keep_documents = attach
                     item.future = runner.submit(item.job)
                 pending.append(item)
             if not pending:
@@ -489,6 +501,8 @@ def scan_sources(
             assert head.result is not None
             if store is not None:
                 _remember(store, head, fingerprint)
+            if attacher is not None:
+                attacher.attach(head)
             if bar:
                 bar.advance(head.result.pages or 0)
             yield head.result
@@ -548,6 +562,26 @@ def _settle(head: _Pending, runner: _Runner, pending: deque[_Pending], settings:
     head.outcome = outcome
     head.result = ScanResult.model_validate_json(outcome.result_json)
     return True
+
+
+class _Attacher:
+    """Gives results from workers or the store what ``Analyzer.scan`` attaches in-process."""
+
+    def __init__(self, settings: ScanSettings) -> None:
+        from .rules import load_rules
+
+        self.settings = settings
+        self.rules: dict[str, Rule] = {r.id: r for r in load_rules(settings._rule_paths())}
+
+    def attach(self, item: _Pending) -> None:
+        assert item.result is not None
+        document = item.outcome.document if item.outcome is not None else None
+        if document is None and item.stored and item.result.error is None and item.job.data is not None:
+            from .loaders import load_bytes
+
+            # Loading is the cheap part of a scan; what was analysed comes from the store.
+            document = load_bytes(item.job.data, item.job.name, self.settings.load_options())
+        item.result.attach(document, self.settings.profile, self.rules)
 
 
 def _local_error(settings: ScanSettings, name: str) -> ScanResult:

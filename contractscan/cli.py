@@ -16,7 +16,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ContractScanError
 from .profiles import SEVERITY_ORDER, builtin_profiles
-from .render import RENDERERS
+from .render import DOCUMENT_FORMATS, RENDERERS
 from .results import ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
@@ -33,6 +33,9 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
     p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    p.add_argument("--annotate", metavar="OUT.docx",
+                   help="for one DOCX input: write a copy with a Word comment on each clause found and the "
+                        "missing clauses at the top; for a PDF or text input: a DOCX summary of the review")
     p.add_argument("--profile", "-p", default="core",
                    help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
     p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
@@ -81,6 +84,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    p.set_defaults(annotate=None)
     return p
 
 
@@ -145,9 +149,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _check_annotate(args: argparse.Namespace) -> None:
+    if not args.annotate:
+        return
+    if len(args.paths) != 1 or not Path(args.paths[0]).is_file():
+        raise ValueError("--annotate needs exactly one contract file (not a folder)")
+    if not args.annotate.lower().endswith(".docx"):
+        raise ValueError("--annotate writes a Word file: give a name ending in .docx")
+    if Path(args.annotate).resolve() == Path(args.paths[0]).resolve():
+        raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
+
+
 def _run(args: argparse.Namespace) -> int:
     from .batch import ScanSettings, default_workers, scan_sources
 
+    _check_annotate(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug,
@@ -157,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
             args.paths, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
+            # reports that show the contract itself need the loaded document back
+            attach=args.format in DOCUMENT_FORMATS or bool(args.annotate),
         )
         return _render(results, args)
 
@@ -178,9 +196,12 @@ def _store(path: str | None, create: bool):
 
 def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
     stats = {"errors": 0, "worst": -1}
+    scanned: list[ScanResult] = []
 
     def tracked(results: Iterable[ScanResult]) -> Iterator[ScanResult]:
         for r in results:
+            if args.annotate:
+                scanned.append(r)
             if r.error is not None:
                 stats["errors"] += 1
             for f in r.findings:
@@ -193,6 +214,14 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
         out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
     with out_ctx as out:
         RENDERERS[args.format](tracked(results), out)
+    if args.annotate and scanned and scanned[0].error is not None:
+        print(f"contractscan: nothing written to {args.annotate}: the contract could not be read", file=sys.stderr)
+    elif args.annotate and scanned:
+        from .annotate import annotate
+
+        written = annotate(scanned[0], args.annotate)
+        what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
+        print(f"contractscan: wrote {args.annotate} ({what})", file=sys.stderr)
     if stats["errors"]:
         return EXIT_UNREADABLE
     if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:

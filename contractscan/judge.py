@@ -41,7 +41,7 @@ def judge(
             continue
         rule = _rule_for(clause_id, by_id)
         name = rule.name if rule else clause_id
-        msg = f"No {name.lower()} clause was found."
+        msg = f"No {name if name[:2].isupper() else name[:1].lower() + name[1:]} clause was found."
         if uncertain:
             msg += f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
         findings.append(

@@ -27,7 +27,7 @@ class Profile(BaseModel):
 
 
 def builtin_profiles() -> dict[str, Path]:
-    return {p.stem: p for p in sorted((data_dir() / "profiles").glob("*.yaml"))}
+    return {p.stem: p for p in sorted((data_dir() / "rules" / "profiles").glob("*.yaml"))}
 
 
 def _read(path: Path) -> Profile:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 @lru_cache(maxsize=1)
 def data_dir() -> Path:
-    """Folder holding ``rules/`` and ``profiles/``.
+    """Folder holding ``rules/`` (with ``rules/profiles/``).
 
     A wheel installs them as ``contractscan/_data``; an editable install or a
     source checkout reads them from the repository's top level.

@@ -36,6 +36,7 @@ class Analyzer:
         self.debug = debug
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
+        self._rules_by_id = {r.id: r for r in self.rules}
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
         self.clauses = ClauseAnalyzer(self.rules, self.nlp)
@@ -64,7 +65,7 @@ class Analyzer:
             clauses=matches,
             findings=findings,
             warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
-        )
+        ).attach(doc, self.profile, self._rules_by_id)
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
@@ -85,13 +86,15 @@ class Analyzer:
 
     def _failed(self, label: str | None, kind: str, message: str) -> ScanResult:
         return ScanResult(source=label or "<input>", profile=self.profile.name,
-                          error=ScanError(type=kind, message=" ".join(message.split())[:500]))
+                          error=ScanError(type=kind, message=" ".join(message.split())[:500])
+                          ).attach(None, self.profile, self._rules_by_id)
 
     def scan_folder(self, folder: str | os.PathLike[str]) -> Iterator[ScanResult]:
         for path, problem in iter_files(folder):
             if problem is not None:
                 yield ScanResult(source=str(path), profile=self.profile.name,
-                                 error=ScanError(type=problem.type, message=problem.message))
+                                 error=ScanError(type=problem.type, message=problem.message)
+                                 ).attach(None, self.profile, self._rules_by_id)
             else:
                 yield self.scan(path)
 

@@ -167,7 +167,7 @@ def segment(doc: Document) -> list[Clause]:
             m = dict(_NUMBERING)[kind].match(body)
             rest = body[m.end():] if m else body
         heading, remainder = split_heading(rest)
-        level = _level(kind, num or "") if kind else (0 if heading else 9)
+        level = _level(kind, num or "") if kind else (1 if heading else 9)
         number = num
         if kind == "article":
             number = f"Article {num}"

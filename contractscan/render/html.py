@@ -1,0 +1,441 @@
+"""A self-contained HTML review: scorecard, findings and the contract with its clauses marked.
+
+One file, nothing loaded from anywhere: the CSS and the small sorting/filter script are
+inline and allowed by hash in a Content-Security-Policy that forbids everything else,
+so even a contract whose text smuggled markup past escaping could not run a script or
+fetch a resource. Every piece of contract text goes through ``html.escape``.
+
+For a folder the report opens with a portfolio (contracts x clause families, sortable and
+filterable) and a chart of how many contracts lack each clause. Full highlighted text is
+shown while the report stays within ``FULL_TEXT_BUDGET`` characters of contract text;
+later contracts show their clause excerpts with offsets instead, which keeps a report of
+hundreds of contracts small. Each contract section is ``content-visibility: auto``, so the
+browser lays out only what is on screen: the report of the 308 CUAD PDFs (19 MB) is ready
+in about half a second (benchmarks/html_report.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import hashlib
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from .. import __version__
+from ..document import Document
+from ..results import ClauseMatch, ScanResult
+from .review import FamilyRow, clause_name, display_name, scorecard, severity_counts, where
+
+FULL_TEXT_BUDGET = 20_000_000
+"""Characters of contract text shown in full across one report (the first contract always is)."""
+
+MAX_WHERE_LINKS = 6
+SEVERITIES = ("high", "medium", "low", "info")
+_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2}
+_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–"}
+_PALETTE = 8
+
+
+def e(value: object) -> str:
+    """Escape for text and for double-quoted attributes alike."""
+    return html.escape(str(value), quote=True)
+
+
+def text(value: str) -> str:
+    """Escape contract text for element content: quotes are harmless there and common in contracts."""
+    return html.escape(value, quote=False)
+
+
+_CSS = """
+:root{--ink:#1d2430;--muted:#5b6574;--line:#d5dae1;--bg:#fff;--soft:#f4f6f9;
+--high:#b3261e;--medium:#b35c00;--low:#6b6f00;--info:#3f5f8a;--ok:#1e7b3c}
+*{box-sizing:border-box}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+color:var(--ink);background:var(--bg);margin:0 auto;max-width:1200px;padding:0 24px 48px}
+header.top{border-bottom:2px solid var(--ink);margin-bottom:16px}
+h1{font-size:1.6em;margin:20px 0 4px}h2{font-size:1.3em;margin:0 0 4px}h3{font-size:1.05em;margin:20px 0 6px}
+.meta,.small{color:var(--muted);font-size:.9em}
+code{font:0.85em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:0 3px;border-radius:3px}
+table{border-collapse:collapse;width:100%;margin:6px 0}
+th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th{background:var(--soft);font-weight:600}
+section.contract{border-top:3px solid var(--ink);margin-top:36px;padding-top:12px;
+content-visibility:auto;contain-intrinsic-size:auto 2500px}
+.badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:.82em;font-weight:700;
+text-transform:uppercase;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
+.s-high{color:var(--high)}.s-medium{color:var(--medium)}.s-low{color:var(--low)}.s-info{color:var(--info)}
+.s-ok{color:var(--ok)}
+tr.st-missing td:first-child{border-left:4px solid var(--high)}
+tr.st-risk td:first-child{border-left:4px solid var(--medium)}
+tr.st-present td:first-child,tr.st-found td:first-child{border-left:4px solid var(--ok)}
+ol.findings{padding-left:22px}ol.findings li{margin:8px 0}
+.rec{margin:2px 0 0;color:var(--ink)}.rec b{color:var(--muted);font-weight:600}
+.error{color:var(--high);font-weight:600}
+.warn{color:var(--medium)}
+.doctext{white-space:pre-wrap;font:14px/1.55 Georgia,"Times New Roman",serif;background:var(--soft);
+border:1px solid var(--line);padding:16px 20px;border-radius:4px;overflow-wrap:anywhere;
+content-visibility:auto;contain-intrinsic-size:auto 4000px}
+mark{border-radius:2px;padding:1px 0;color:inherit;border-bottom:2px solid}
+.f0{background:#fde7b0;border-color:#c99700}.f1{background:#cfe8ff;border-color:#2b78c2}
+.f2{background:#ffd6d6;border-color:#c23b3b}.f3{background:#d8f3d2;border-color:#3a8f2d}
+.f4{background:#eadcff;border-color:#7a4fc0}.f5{background:#ffe0c7;border-color:#cc6a1a}
+.f6{background:#d3f2ef;border-color:#21857a}.f7{background:#f3d9ec;border-color:#a84289}
+.fx{background:#e6e8ec;border-color:#7d8592}
+.tag{font:700 11px/1.2 system-ui,sans-serif;color:#fff;background:#39424f;border-radius:3px;padding:1px 5px;
+margin-right:3px;white-space:nowrap;vertical-align:1px}
+.tag.risky{background:var(--high)}
+.tag:target,li:target{outline:3px solid #f0a500;outline-offset:2px}
+.noise{color:#9aa1ab}
+.page{display:block;text-align:center;color:var(--muted);font:12px system-ui,sans-serif;border-top:1px dashed var(--line);margin:8px 0}
+ol.excerpts li{margin:6px 0}ol.excerpts blockquote{margin:2px 0 0 0;padding:4px 10px;border-left:4px solid;font-family:Georgia,serif}
+.controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:10px 0}
+.controls input,.controls select{font:inherit;padding:3px 6px}
+html:not(.js) .controls{display:none}
+#portfolio-table{font-size:.85em}#portfolio-table td.cell{text-align:center;font-weight:700}
+#portfolio-table td.c-missing{color:var(--high);background:#fdeceb}
+#portfolio-table td.c-risk{color:var(--medium);background:#fff3e3}
+#portfolio-table td.c-present,#portfolio-table td.c-found{color:var(--ok)}
+th button.sort{all:unset;cursor:pointer;font-weight:600}
+th button.sort::after{content:" \\2195";color:var(--muted)}
+th[aria-sort=ascending] button.sort::after{content:" \\2191"}th[aria-sort=descending] button.sort::after{content:" \\2193"}
+.chart text{font:12px system-ui,sans-serif;fill:var(--ink)}.chart .bar{fill:#c0392b}.chart .track{fill:var(--soft)}
+a{color:#1f5fa8}
+.scroll{overflow-x:auto}#portfolio-table td:first-child{overflow-wrap:anywhere;min-width:16em}
+.tag,li,section{scroll-margin-top:40px}
+.back{font-size:.85em}
+@media print{
+body{max-width:none;padding:0;font-size:10pt}
+.controls,.back,th button.sort::after{display:none}
+section.contract{break-before:page}
+.doctext,section.contract{content-visibility:visible}
+.doctext{background:none;border:none;padding:0;font-size:10pt}
+mark,.tag,.badge,td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+a{color:inherit;text-decoration:none}
+tr{break-inside:avoid}thead{display:table-header-group}
+.scroll{overflow:visible}#portfolio-table{font-size:8pt}#portfolio-table td.cell .small{display:none}
+#portfolio-table td:first-child{min-width:11em}
+}
+"""
+
+_SCRIPT = """
+document.documentElement.classList.add('js');
+(function(){
+// Sections off screen are not laid out (content-visibility), so their heights are estimates
+// until seen: after a jump, scroll to the target again for a few frames until it stays put.
+function settle(t,n){t.scrollIntoView({block:'start'});if(n>0){requestAnimationFrame(function(){settle(t,n-1);});}}
+function go(){var t=location.hash.length>1&&document.getElementById(decodeURIComponent(location.hash.slice(1)));if(t){settle(t,10);}}
+window.addEventListener('hashchange',go);if(location.hash){go();}
+})();
+(function(){
+var table=document.getElementById('portfolio-table');
+if(!table){return;}
+var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+var filter=document.getElementById('filter'),missing=document.getElementById('missing-filter'),
+shown=document.getElementById('shown');
+function apply(){
+var q=filter.value.trim().toLowerCase(),m=missing.value,n=0;
+rows.forEach(function(r){
+var ok=(!q||r.textContent.toLowerCase().indexOf(q)>=0)&&(!m||(' '+r.getAttribute('data-missing')+' ').indexOf(' '+m+' ')>=0);
+r.hidden=!ok;if(ok){n++;}
+});
+shown.textContent=n+' of '+rows.length+' contracts shown';
+}
+filter.addEventListener('input',apply);missing.addEventListener('change',apply);
+Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
+var b=th.querySelector('button.sort');if(!b){return;}
+b.addEventListener('click',function(){
+var asc=th.getAttribute('aria-sort')!=='ascending';
+Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
+th.setAttribute('aria-sort',asc?'ascending':'descending');
+var numeric=th.getAttribute('data-type')==='number';
+rows.sort(function(a,c){
+var x=a.cells[col].getAttribute('data-sort'),y=c.cells[col].getAttribute('data-sort'),d;
+d=numeric?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);
+if(d===0){d=a.getAttribute('data-order')-c.getAttribute('data-order');return d;}
+return asc?d:-d;
+});
+rows.forEach(function(r){body.appendChild(r);});
+});
+});
+apply();
+})();
+"""
+
+
+def _csp_hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode() + "'"
+
+
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_SCRIPT)}; "
+    "img-src data:; base-uri 'none'; form-action 'none'"
+)
+
+
+@dataclass
+class _PortfolioRow:
+    order: int
+    anchor: str
+    name: str
+    error: str | None
+    counts: dict[str, int]
+    cells: dict[str, FamilyRow] = field(default_factory=dict)
+
+
+class _Report:
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.sections: list[str] = []
+        self.rows: list[_PortfolioRow] = []
+        self.families: dict[str, str] = {}  # id -> readable name, in profile order
+        self.profiles: list[str] = []
+        self.excerpt_only = 0
+
+    # -- one contract ---------------------------------------------------------------------
+    def add(self, r: ScanResult) -> None:
+        n = len(self.rows) + 1
+        anchor = f"c{n}"
+        card = scorecard(r) if r.error is None else []
+        required = [row for row in card if row.required is not None]
+        for row in required:
+            self.families.setdefault(row.id, row.name)
+        if r.profile and r.profile not in self.profiles:
+            self.profiles.append(r.profile)
+        self.rows.append(_PortfolioRow(n, anchor, display_name(r),
+                                       f"{r.error.type}: {r.error.message}" if r.error else None,
+                                       severity_counts(r), {row.id: row for row in required}))
+        self.sections.append(self._section(r, anchor, card))
+
+    def _section(self, r: ScanResult, anchor: str, card: list[FamilyRow]) -> str:
+        out = [f'<section class="contract" id="{anchor}" aria-labelledby="{anchor}-h">',
+               f'<h2 id="{anchor}-h">{e(display_name(r))}</h2>',
+               f'<p class="meta">{e(r.source)}</p>']
+        if r.error is not None:
+            out.append(f'<p class="error">Could not be read ({e(r.error.type)}): {e(r.error.message)}</p>')
+            out.append("</section>")
+            return "\n".join(out)
+        meta = [f"format: {r.format}"] if r.format else []
+        if r.pages is not None:
+            meta.append(f"pages: {r.pages}")
+        meta.append(f"profile: {r.profile}")
+        meta.append(f"{len(r.clauses)} clause passages found")
+        counts = severity_counts(r)
+        meta.append("findings: " + (", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"))
+        out.append(f'<p class="meta">{e(" · ".join(meta))}</p>')
+        for w in r.warnings:
+            pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
+            out.append(f'<p class="warn">Warning [{e(w.type)}]: {e(w.message)}{e(pages)}</p>')
+
+        colour = {row.id: f"f{i % _PALETTE}" for i, row in enumerate(x for x in card if x.required)}
+        family_of = {}
+        for row in card:
+            for c in row.clauses:
+                family_of.setdefault(id(c), colour.get(row.id, "fx"))
+        ids = {id(c): f"{anchor}-m{j}" for j, c in enumerate(r.clauses)}
+        by_span = {(c.id, c.start, c.end): ids[id(c)] for c in r.clauses}
+        risky = {(ev.id, ev.start, ev.end) for f in r.findings if f.kind == "risk" for ev in f.evidence}
+
+        out.append(f'<h3 id="{anchor}-score">Scorecard</h3>')
+        out.append('<table class="scorecard"><thead><tr><th>Clause</th><th>Required</th><th>Status</th>'
+                   '<th>Where</th><th>Value</th></tr></thead><tbody>')
+        for row in card:
+            out.append(self._score_row(row, ids))
+        out.append("</tbody></table>")
+
+        out.append(f'<h3 id="{anchor}-findings">Findings</h3>')
+        if r.findings:
+            out.append('<ol class="findings">')
+            for f in r.findings:
+                links = [f'<a href="#{by_span[(ev.id, ev.start, ev.end)]}">{e(where(ev) or ev.id)}</a>'
+                         for ev in f.evidence if (ev.id, ev.start, ev.end) in by_span]
+                extra = f' <span class="small">(uncertain: part of the document could not be read)</span>' \
+                    if f.uncertain else ""
+                out.append(
+                    f'<li class="finding" data-rule="{e(f.rule)}"><span class="badge s-{f.severity}">{f.severity}</span> '
+                    f'<b>{e(f.kind)}</b> <code>{e(f.rule)}</code> {e(f.message)}{extra}'
+                    + (f'<p class="rec"><b>Recommendation:</b> {e(f.recommendation)}</p>' if f.recommendation else "")
+                    + (f'<p class="small">Evidence: {", ".join(links)}</p>' if links else "")
+                    + "</li>")
+            out.append("</ol>")
+        else:
+            out.append('<p class="s-ok">No findings: every clause the profile requires was found.</p>')
+
+        doc = r.document
+        if doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget):
+            self.used += len(doc.text)
+            out.append(f'<h3 id="{anchor}-text">Contract text</h3>')
+            out.append(f'<div class="doctext">{_highlight(doc, r, ids, family_of, risky)}</div>')
+        elif r.clauses:
+            self.excerpt_only += 1
+            why = ("the full text is left out to keep this report small" if doc is not None
+                   else "the document text was not kept with this result")
+            out.append(f'<h3 id="{anchor}-text">Clause excerpts</h3>')
+            out.append(f'<p class="small">Each detected clause with its character offsets; {e(why)}.</p>')
+            out.append('<ol class="excerpts">')
+            for c in r.clauses:
+                risk = " risky" if (c.id, c.start, c.end) in risky else ""
+                loc = " · ".join(x for x in (f"chars {c.start}–{c.end}", where(c)) if x)
+                out.append(f'<li><span class="tag{risk}" id="{ids[id(c)]}">{e(_label(c))}</span> '
+                           f'<span class="small">{e(loc)}</span>'
+                           f'<blockquote class="{family_of.get(id(c), "fx")}">{text(c.text)}</blockquote></li>')
+            out.append("</ol>")
+        out.append(f'<p class="back"><a href="#top">Back to top</a></p></section>')
+        return "\n".join(out)
+
+    @staticmethod
+    def _score_row(row: FamilyRow, ids: dict[int, str]) -> str:
+        sev = row.severity or "ok"
+        status = f'<span class="badge s-{sev if row.status in ("missing", "risk") else "ok"}">{e(row.label)}</span>'
+        links = [f'<a href="#{ids[id(c)]}">{e(where(c) or f"chars {c.start}")}</a>' for c in row.clauses[:MAX_WHERE_LINKS]]
+        if len(row.clauses) > MAX_WHERE_LINKS:
+            links.append(f"+{len(row.clauses) - MAX_WHERE_LINKS} more")
+        risks = "".join(f'<div class="small s-{f.severity}">{e(f.message)}</div>'
+                        for f in row.findings if f.kind == "risk")
+        return (f'<tr class="st-{row.status}" data-family="{e(row.id)}"><td>{e(row.name)}<br><code>{e(row.id)}</code></td>'
+                f'<td>{e(row.required or "not required")}</td><td>{status}{risks}</td>'
+                f'<td>{", ".join(links) or "—"}</td><td>{e("; ".join(row.values)) or "—"}</td></tr>')
+
+    # -- the whole report -----------------------------------------------------------------
+    def write(self, out: TextIO) -> None:
+        title = ("Contract review: " + self.rows[0].name) if len(self.rows) == 1 else \
+            f"Contract review: {len(self.rows)} contracts"
+        out.write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                  f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
+                  '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                  '<meta name="referrer" content="no-referrer">\n'
+                  f"<title>{e(title)}</title>\n<style>{_CSS}</style></head>\n<body>\n")
+        when = datetime.now().strftime("%Y-%m-%d %H:%M")
+        out.write(f'<header class="top" id="top"><h1>{e(title)}</h1><p class="meta">'
+                  f'profile: {e(", ".join(self.profiles) or "-")} · generated {e(when)} by contractscan {e(__version__)} '
+                  "· offline, rule-based: a reviewer confirms every finding</p></header>\n")
+        if not self.rows:
+            out.write("<p>No contract files were found.</p>\n")
+        if len(self.rows) > 1:
+            out.write(self._portfolio())
+        for s in self.sections:
+            out.write(s)
+            out.write("\n")
+        out.write(f"<script>{_SCRIPT}</script>\n</body></html>\n")
+
+    def _portfolio(self) -> str:
+        n = len(self.rows)
+        unreadable = sum(1 for r in self.rows if r.error)
+        with_high = sum(1 for r in self.rows if r.counts["high"])
+        fams = list(self.families.items())
+        out = ['<section id="portfolio"><h2>Portfolio</h2>',
+               f'<p>{n} contracts · {unreadable} could not be read · {with_high} with high-severity findings'
+               + (f" · {self.excerpt_only} shown as clause excerpts (size budget)" if self.excerpt_only else "")
+               + "</p>"]
+        out.append(self._chart(fams))
+        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk · – not read. '
+                   "Click a column to sort; click a contract to open its review.</p>")
+        options = "".join(f'<option value="{e(fid)}">{e(name)}</option>' for fid, name in fams)
+        out.append('<div class="controls"><label>Filter <input id="filter" type="search" '
+                   'placeholder="file name, word…"></label>'
+                   f'<label>Missing <select id="missing-filter"><option value="">any clause</option>{options}'
+                   '</select></label><span id="shown" class="small" aria-live="polite"></span></div>')
+        head = ['<th data-type="text"><button class="sort" type="button">Contract</button></th>'] + [
+            f'<th data-type="number"><button class="sort" type="button">{s.capitalize()}</button></th>'
+            for s in ("high", "medium")] + [
+            f'<th data-type="number" title="{e(fid)}"><button class="sort" type="button">{e(name)}</button></th>'
+            for fid, name in fams]
+        out.append('<div class="scroll"><table id="portfolio-table"><thead><tr>' + "".join(head) + "</tr></thead><tbody>")
+        for row in self.rows:
+            missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
+            cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
+                     + (f' <span class="error small">unreadable ({e(row.error.split(":")[0])})</span>' if row.error else "")
+                     + "</td>"]
+            for s in ("high", "medium"):
+                v = -1 if row.error else row.counts[s]
+                cells.append(f'<td data-sort="{v}">{"" if row.error else v}</td>')
+            for fid, _ in fams:
+                fr = row.cells.get(fid)
+                status = "error" if row.error or fr is None else fr.status
+                label = "not read" if status == "error" else fr.label  # type: ignore[union-attr]
+                cells.append(f'<td class="cell c-{status}" data-sort="{_STATUS_RANK[status]}" title="{e(label)}">'
+                             f'{_STATUS_MARK[status]}<span class="small"> {e(label)}</span></td>')
+            out.append(f'<tr data-order="{row.order}" data-missing="{e(missing)}">' + "".join(cells) + "</tr>")
+        out.append("</tbody></table></div></section>\n")
+        return "\n".join(out)
+
+    def _chart(self, fams: list[tuple[str, str]]) -> str:
+        read = [r for r in self.rows if not r.error]
+        if not fams or not read:
+            return ""
+        counts = [(name, sum(1 for r in read if fid in r.cells and r.cells[fid].status == "missing"))
+                  for fid, name in fams]
+        label_w, bar_w, h = 230, 560, 24
+        height = h * len(counts) + 8
+        parts = [f'<figure><figcaption><b>Contracts lacking each clause</b> '
+                 f'<span class="small">(of {len(read)} read)</span></figcaption>'
+                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause" '
+                 f'viewBox="0 0 {label_w + bar_w + 110} {height}" width="100%" preserveAspectRatio="xMinYMin meet">']
+        for i, (name, k) in enumerate(counts):
+            y = 4 + i * h
+            w = round(bar_w * k / len(read), 1)
+            parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{e(name)}</text>'
+                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>'
+                         f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w}" height="{h - 8}"/>'
+                         f'<text x="{label_w + w + 6}" y="{y + 16}">{k} ({round(100 * k / len(read))}%)</text>')
+        parts.append("</svg></figure>")
+        return "".join(parts)
+
+
+def _label(c: ClauseMatch) -> str:
+    value = ""
+    if c.value:
+        value = f" · {c.value}" + (f" ({c.days} days)" if c.days is not None and str(c.days) not in c.value else "")
+    return f"{c.id}{value}"
+
+
+def _highlight(doc: Document, r: ScanResult, ids: dict[int, str],
+               family_of: dict[int, str], risky: set[tuple[str, int, int]]) -> str:
+    """The text with each clause in a <mark> and a label at its start; overlaps split cleanly.
+    Page starts get a marker; running headers and footers (noise) are greyed."""
+    doc_text = doc.text
+    n = len(doc_text)
+    starts: dict[int, list[ClauseMatch]] = {}
+    for c in r.clauses:
+        s, t = max(0, min(c.start, n)), max(0, min(c.end, n))
+        if t > s:
+            starts.setdefault(s, []).append(c)
+    pages = {p: i + 1 for i, p in enumerate(doc.page_starts) if 0 < p < n} if len(doc.page_starts) > 1 else {}
+    noise = [(max(0, sp.start), min(n, sp.end)) for sp in doc.noise if sp.end > sp.start]
+    points = sorted({0, n, *starts, *(min(c.end, n) for c in r.clauses), *pages, *(x for sp in noise for x in sp)})
+    noise_starts = [a for a, _ in sorted(noise)]
+    noise_sorted = sorted(noise)
+    active: list[ClauseMatch] = []
+    out: list[str] = []
+    for a, b in zip(points, points[1:]):
+        active = [c for c in active if c.end > a]
+        if a in pages:
+            out.append(f'<span class="page">page {pages[a]}</span>')
+        for c in starts.get(a, []):
+            risk = " risky" if (c.id, c.start, c.end) in risky else ""
+            title = clause_name(r, c.id)
+            out.append(f'<span class="tag{risk}" id="{ids[id(c)]}" title="{e(title)}">{e(_label(c))}</span>')
+            active.append(c)
+        piece = text(doc_text[a:b])
+        k = bisect.bisect_right(noise_starts, a) - 1
+        if k >= 0 and noise_sorted[k][1] > a:
+            piece = f'<span class="noise">{piece}</span>'
+        if active:
+            fams = " ".join(dict.fromkeys(family_of.get(id(c), "fx") for c in active))
+            out.append(f'<mark class="{fams}" data-clause="{e(" ".join(dict.fromkeys(c.id for c in active)))}">'
+                       f"{piece}</mark>")
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def render_html(results: Iterable[ScanResult], out: TextIO, full_text_budget: int = FULL_TEXT_BUDGET) -> None:
+    """Write one self-contained HTML report for all ``results``."""
+    report = _Report(full_text_budget)
+    for r in results:
+        report.add(r)
+    report.write(out)

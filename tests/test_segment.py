@@ -1,0 +1,91 @@
+"""Segmentation: numbering, headings and offsets on contract-shaped text."""
+
+from __future__ import annotations
+
+from contractscan.document import Document, Span
+from contractscan.segment import segment
+
+TEXT = """MASTER SERVICES AGREEMENT
+
+TABLE OF CONTENTS
+1. Definitions
+2. Services
+12. Limitation of Liability
+14. Indemnification
+
+ARTICLE IV
+FEES
+
+1. Definitions. In this Agreement the following terms apply.
+2. Services.
+2.1 Scope. The Vendor shall perform the laboratory services described in
+Exhibit A, including specimen pick-up and
+reporting.
+(a) routine tests within 24 hours;
+(b) stat tests within 4 hours.
+Section 5. Payment. Client shall pay each invoice within thirty days.
+12. Limitation of Liability.
+12.1 Neither party shall be liable for indirect damages.
+LIMITATION ON CLAIMS
+No claim may be brought more than two years after it arose.
+"""
+
+
+def _by_start(clauses, needle):
+    return next(c for c in clauses if needle in c.text)
+
+
+def test_numbering_and_headings():
+    doc = Document(text=TEXT)
+    clauses = segment(doc)
+    scope = _by_start(clauses, "2.1 Scope")
+    assert scope.number == "2.1" and scope.heading == "Scope"
+    assert scope.section.endswith("2.1 Scope")
+    item = _by_start(clauses, "(b) stat tests")
+    assert item.number == "(b)" and "2.1 Scope" in item.section
+    pay = _by_start(clauses, "Section 5.")
+    assert pay.number == "Section 5" and pay.heading == "Payment"
+    lol = _by_start(clauses, "12.1 Neither")
+    assert "12. Limitation of Liability" in lol.headings
+    assert lol.section == "12. Limitation of Liability > 12.1"
+    caps = _by_start(clauses, "No claim may be brought")
+    assert caps.section.endswith("LIMITATION ON CLAIMS")
+    art = _by_start(clauses, "ARTICLE IV")
+    assert art.number == "Article IV"
+
+
+def test_wrapped_lines_stay_in_one_clause():
+    clauses = segment(Document(text=TEXT))
+    scope = _by_start(clauses, "2.1 Scope")
+    assert "specimen pick-up" in scope.text and scope.text.rstrip().endswith("reporting.")
+
+
+def test_offsets_point_into_the_text():
+    doc = Document(text=TEXT)
+    for c in segment(doc):
+        assert doc.text[c.start:c.end] == c.text
+
+
+def test_table_of_contents_is_marked():
+    clauses = segment(Document(text=TEXT))
+    toc = [c for c in clauses if c.in_toc]
+    assert any("Limitation of Liability" in c.text for c in toc)
+    body = _by_start(clauses, "12.1 Neither")
+    assert not body.in_toc
+
+
+def test_noise_is_blanked_but_offsets_kept():
+    text = "1. Term.\nThis Agreement runs one year.\nPage 1 of 3\n2. Fees.\nClient pays monthly."
+    start = text.index("Page 1 of 3")
+    doc = Document(text=text, noise=[Span(start, start + len("Page 1 of 3"))])
+    clauses = segment(doc)
+    assert all("Page 1" not in c.text for c in clauses)
+    fees = _by_start(clauses, "Client pays")
+    assert doc.text[fees.start:fees.end] == fees.text
+
+
+def test_all_caps_sentence_is_not_a_heading():
+    text = "20. Waiver.\nEACH PARTY HEREBY WAIVES ITS RIGHT TO A TRIAL BY JURY."
+    clauses = segment(Document(text=text))
+    waiver = _by_start(clauses, "TRIAL BY JURY")
+    assert not waiver.heading_only
