@@ -31,6 +31,8 @@ from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult
 
 if TYPE_CHECKING:
+    from .document import Document
+    from .rules import Rule
     from .scanner import Analyzer
     from .store import ResultStore
 
@@ -151,38 +153,23 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What a worker sends back: the result as JSON, so the store keeps exactly that."""
+    """What a worker sends back: the result as JSON, so the store keeps exactly that, and
+    the loaded document when the report shows the contract itself."""
 
     result_json: str
     pages: int = 0
     reusable: bool = False
+    document: Document | None = None
 
 
-def scan_job(analyzer: Analyzer, name: str, data: bytes | None) -> Outcome:
+def scan_job(analyzer: Analyzer, name: str, data: bytes | None, keep_document: bool = False) -> Outcome:
     """Scan one document; ``data`` None means read ``name`` from disk here."""
     if data is None:
         data = _read(name, analyzer.load_options)  # None: scan() below says why
     result = analyzer.scan(name) if data is None else analyzer.scan(data, name=name)
     reusable = data is not None and (result.error is None or result.error.type in _REUSABLE_ERRORS)
-    return Outcome(result.model_dump_json(), result.pages or 0, reusable)
-
-
-def with_documents(results: Iterable[ScanResult], settings: ScanSettings) -> Iterator[ScanResult]:
-    """Re-attach each result's document text, profile and rules for the renderers that
-    show the contract itself (HTML). Workers and the store send results as JSON only."""
-    from .loaders import load_path
-    from .rules import load_rules
-
-    rules = {r.id: r for r in load_rules(settings._rule_paths())}
-    for r in results:
-        if r.document is None and r.error is None and Path(r.source).is_file():
-            try:
-                r.attach(load_path(r.source, settings.load_options()), settings.profile, rules)
-            except ContractScanError:
-                r.attach(None, settings.profile, rules)  # the file changed since: excerpts only
-        elif r.document is None:
-            r.attach(None, settings.profile, rules)
-        yield r
+    return Outcome(result.model_dump_json(), result.pages or 0, reusable,
+                   result.document if keep_document else None)
 
 
 # --- worker processes ------------------------------------------------------------------
@@ -201,18 +188,18 @@ def _init_worker(settings: ScanSettings) -> None:
         _worker_setup_error = exc
 
 
-def _work(name: str, data: bytes | None) -> Outcome:
+def _work(name: str, data: bytes | None, keep_document: bool) -> Outcome:
     if _worker_setup_error is not None:
         raise _worker_setup_error
     assert _worker_analyzer is not None
-    return scan_job(_worker_analyzer, name, data)
+    return scan_job(_worker_analyzer, name, data, keep_document)
 
 
 class _Runner:
     """Where jobs run. ``submit`` returns a future; ``wait`` says whether it is done."""
 
     window = 1
-    wants_bytes = False
+    keep_documents = False
 
     def submit(self, job: Job) -> Any:
         raise NotImplementedError
@@ -222,7 +209,6 @@ class _Runner:
 
     def recover(self, pending: deque[_Pending], profile_name: str) -> None:
         """The pool broke: settle every pending job it took down."""
-        raise NotImplementedError
 
     def close(self, interrupted: bool = False) -> None:
         pass
@@ -240,7 +226,7 @@ class _InProcess(_Runner):
             self._analyzer = self.settings.build()
         fut: Future[Outcome] = Future()
         try:
-            fut.set_result(scan_job(self._analyzer, job.name, job.data))
+            fut.set_result(scan_job(self._analyzer, job.name, job.data, self.keep_documents))
         except Exception as exc:  # reported as that file's error, like a worker's
             fut.set_exception(exc)
         return fut
@@ -272,7 +258,7 @@ class _ProcessPool(_Runner):
                                    initializer=_init_worker, initargs=(self.settings,))
 
     def submit(self, job: Job) -> Future[Outcome]:
-        return self._pool.submit(_work, job.name, job.data)
+        return self._pool.submit(_work, job.name, job.data, self.keep_documents)
 
     def wait(self, future: Future[Outcome], timeout: float | None) -> bool:
         from concurrent.futures import wait
@@ -288,7 +274,7 @@ class _ProcessPool(_Runner):
             fut = item.future
             if fut is None or (fut.done() and not fut.cancelled() and fut.exception() is None):
                 continue
-            retry = self._pool.submit(_work, item.job.name, item.job.data)
+            retry = self.submit(item.job)
             try:
                 retry.result()
                 item.future = retry
@@ -324,7 +310,7 @@ class _ProcessPool(_Runner):
 _dask_local = threading.local()
 
 
-def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes) -> Outcome:
+def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes, keep_document: bool) -> Outcome:
     """Runs on a Dask worker: one pipeline per worker thread, built on first use."""
     cache = getattr(_dask_local, "analyzers", None)
     if cache is None:
@@ -336,13 +322,15 @@ def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes)
                 "a Dask worker has a different contractscan version, built-in rules or text libraries "
                 f"than this machine (contractscan {__version__} here); install the same versions there")
         analyzer = cache[fingerprint] = settings.build()
-    return scan_job(analyzer, name, data)
+    return scan_job(analyzer, name, data, keep_document)
 
 
 class _Dask(_Runner):
-    """Documents (bytes and name) sent to a Dask cluster; the same results as a local run."""
+    """Documents (bytes and name) sent to a Dask cluster; the same results as a local run.
 
-    wants_bytes = True
+    The scheduler reschedules work lost with a worker itself; a document that keeps
+    killing workers fails alone (KilledWorker) and gets an error result.
+    """
 
     def __init__(self, settings: ScanSettings, scheduler: str) -> None:
         try:
@@ -360,7 +348,8 @@ class _Dask(_Runner):
         self.window = threads * 4
 
     def submit(self, job: Job) -> Any:
-        return self._client.submit(_dask_work, self.settings, self.fingerprint, job.name, job.data, pure=False)
+        return self._client.submit(_dask_work, self.settings, self.fingerprint, job.name, job.data,
+                                   self.keep_documents, pure=False)
 
     def wait(self, future: Any, timeout: float | None) -> bool:
         from distributed import wait
@@ -370,9 +359,6 @@ class _Dask(_Runner):
         except TimeoutError:
             return False
         return True
-
-    def recover(self, pending: deque[_Pending], profile_name: str) -> None:
-        pass  # the scheduler reschedules lost tasks itself; a task that keeps killing workers fails alone
 
     def close(self, interrupted: bool = False) -> None:
         self._client.close()
@@ -465,11 +451,14 @@ def scan_sources(
     executor: str = "local",
     scheduler: str | None = None,
     progress: bool = False,
+    attach: bool = False,
 ) -> Iterator[ScanResult]:
     """Scan files and folders, yielding one result per file in input order as they finish.
 
     With ``store``, a file whose bytes were scanned before under the same settings and
     version is answered from it, and every new result is saved as soon as it arrives.
+    With ``attach``, each result carries its document, profile and rules, as
+    ``Analyzer.scan`` gives them (for reports that show the contract itself).
     """
     if executor == "dask" and not scheduler:
         raise ContractScanError("--executor dask needs --scheduler ADDRESS (host:port of the Dask scheduler)")
@@ -478,6 +467,7 @@ def scan_sources(
     fingerprint = settings.fingerprint() if store is not None else ""
     read_first = store is not None or executor == "dask"
     bar = BatchProgress(len(sources)) if progress and sources else None
+    attacher = _Attacher(settings) if attach else None
     runner: _Runner | None = None
     pending: deque[_Pending] = deque()
     queue = iter(sources)
@@ -497,6 +487,7 @@ def scan_sources(
                 if item.result is None:
                     if runner is None:
                         runner = _make_runner(settings, executor, scheduler, min(workers, to_scan))
+                        runner.keep_documents = attach
                     item.future = runner.submit(item.job)
                 pending.append(item)
             if not pending:
@@ -513,6 +504,8 @@ def scan_sources(
             assert head.result is not None
             if store is not None:
                 _remember(store, head, fingerprint)
+            if attacher is not None:
+                attacher.attach(head)
             if bar:
                 bar.advance(head.result.pages or 0)
             yield head.result
@@ -572,6 +565,26 @@ def _settle(head: _Pending, runner: _Runner, pending: deque[_Pending], settings:
     head.outcome = outcome
     head.result = ScanResult.model_validate_json(outcome.result_json)
     return True
+
+
+class _Attacher:
+    """Gives results from workers or the store what ``Analyzer.scan`` attaches in-process."""
+
+    def __init__(self, settings: ScanSettings) -> None:
+        from .rules import load_rules
+
+        self.settings = settings
+        self.rules: dict[str, Rule] = {r.id: r for r in load_rules(settings._rule_paths())}
+
+    def attach(self, item: _Pending) -> None:
+        assert item.result is not None
+        document = item.outcome.document if item.outcome is not None else None
+        if document is None and item.stored and item.result.error is None and item.job.data is not None:
+            from .loaders import load_bytes
+
+            # Loading is the cheap part of a scan; what was analysed comes from the store.
+            document = load_bytes(item.job.data, item.job.name, self.settings.load_options())
+        item.result.attach(document, self.settings.profile, self.rules)
 
 
 def _local_error(settings: ScanSettings, name: str) -> ScanResult:

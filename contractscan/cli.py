@@ -16,12 +16,10 @@ from pathlib import Path
 from . import __version__
 from .errors import ContractScanError
 from .profiles import SEVERITY_ORDER, builtin_profiles
-from .render import RENDERERS
+from .render import DOCUMENT_FORMATS, RENDERERS
 from .results import ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-# formats that show the contract text itself, not only what was found in it
-NEEDS_DOCUMENT = {"html"}
 
 
 def _scan_parser() -> argparse.ArgumentParser:
@@ -91,6 +89,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    p.set_defaults(annotate=None)
     return p
 
 
@@ -167,7 +166,7 @@ def _check_annotate(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import ScanSettings, default_workers, scan_sources, with_documents
+    from .batch import ScanSettings, default_workers, scan_sources
 
     _check_annotate(args)
     settings = ScanSettings.from_options(
@@ -181,9 +180,9 @@ def _run(args: argparse.Namespace) -> int:
             args.paths, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
+            # reports that show the contract itself need the loaded document back
+            attach=args.format in DOCUMENT_FORMATS,
         )
-        if args.format in NEEDS_DOCUMENT:
-            results = with_documents(results, settings)
         return _render(results, args)
 
 

@@ -53,10 +53,10 @@ def test_files_and_folders_keep_the_order_given(folder):
     assert _jsonl(proc)[2]["error"]["type"] == "io_error"
 
 
-def _crash_on_b(name, data):
+def _crash_on_b(name, data, keep_document):
     if name.endswith("b_no_liability.txt"):
         os._exit(9)  # what a segfault in a parser library looks like from outside
-    return _real_work(name, data)
+    return _real_work(name, data, keep_document)
 
 
 _real_work = batch._work
@@ -135,3 +135,14 @@ def test_summary_counts_documents_lacking_each_clause(folder):
     assert lines["confidentiality"][1:3] == ["2", "5"]  # c and h
     table = run_cli(str(folder))
     assert "Portfolio summary: 8 document(s)" in table.stdout
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
+def test_reports_showing_the_contract_get_the_document_back(folder, tmp_path, fmt):
+    one = run_cli(str(folder), "--workers", "1", "--format", fmt)
+    two = run_cli(str(folder), "--workers", "2", "--format", fmt)
+    assert one.stdout == two.stdout and one.stdout
+    db = tmp_path / "r.db"
+    first = run_cli(str(folder), "--workers", "2", "--format", fmt, "--db", str(db))
+    again = run_cli(str(folder), "--workers", "2", "--format", fmt, "--db", str(db))  # from the store
+    assert first.stdout == again.stdout == one.stdout

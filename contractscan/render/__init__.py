@@ -24,3 +24,7 @@ RENDERERS: dict[str, Renderer] = {
     "csv": render_csv,
     "summary": render_summary,
 }
+
+# Formats that use what the Analyzer attaches to a result (the document, profile and rules),
+# so a batch scan must bring those back from its workers.
+DOCUMENT_FORMATS = frozenset({"html", "md"})
