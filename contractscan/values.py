@@ -77,6 +77,8 @@ _FUNCTION_WORDS = frozenset(
     "a all an and any are as at be both but by each for from if in into is its nor not of on or other per "
     "shall such that the their then these this those to under unto upon which will with within without".split()
 )
+# Short words that are words, not acronyms like "PRC" or "USA" ("NEW YORK" -> "New York").
+_SHORT_WORDS = frozenset("new san los las old day law fee sum pay due use may can own set one two six ten".split())
 
 
 def recase_all_caps(text: str) -> str:
@@ -94,7 +96,7 @@ def recase_all_caps(text: str) -> str:
         low = w.lower()
         if low in _FUNCTION_WORDS:
             return low
-        return w if len(w) <= 3 else w[0] + w[1:].lower()
+        return w if len(w) <= 3 and low not in _SHORT_WORDS else w[0] + w[1:].lower()
 
     return re.sub(r"[A-Za-z][A-Za-z'’]*", word, text)
 

@@ -59,6 +59,7 @@ def test_normalise_jurisdiction(raw, expected):
 
 def test_recase_all_caps_keeps_mixed_text_and_short_acronyms():
     assert recase_all_caps("THE LAWS OF THE STATE OF OHIO") == "the Laws of the State of Ohio"
+    assert recase_all_caps("BY THE LAWS OF THE STATE OF NEW YORK") == "by the Laws of the State of New York"
     assert recase_all_caps("GOVERNED BY THE LAWS OF THE PRC AND NOTHING ELSE").endswith("the PRC and Nothing Else")
     mixed = "This Agreement is governed by the laws of the State of OHIO."
     assert recase_all_caps(mixed) == mixed
