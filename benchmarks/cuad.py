@@ -82,7 +82,9 @@ def _init(engine: str) -> None:
 
 def _scan(path: str) -> dict:
     r = _analyzer.scan(path)  # type: ignore[union-attr]
-    gl = next((c.value for c in r.clauses if c.id == "governing_law" and c.value), None)
+    # the strongest governing-law match names the jurisdiction (a stray "laws of" scores lower)
+    valued = sorted((c for c in r.clauses if c.id == "governing_law" and c.value), key=lambda c: -c.score)
+    gl = valued[0].value if valued else None
     return {"present": r.present, "error": r.error.type if r.error else None, "governing_law": gl,
             "pages": r.pages or 0}
 
@@ -94,17 +96,25 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+_COUNTRY = r"united states(?: of america)?|u\.?s\.?a?\.?|united kingdom|u\.?k\.?"
+
+
 def _norm_juris(s: str) -> str:
     s = s.lower().replace("’", "'")
-    s = re.sub(r"\b(?:the|state|commonwealth|province|republic|of|laws?|united states|usa|u\.s\.a?\.?)\b", " ", s)
-    return " ".join(re.sub(r"[^a-z' ]", " ", s).split())
+    bare = re.sub(rf"\b(?:the|state|commonwealth|province|republic|of|laws?)\b|(?:^|,)\s*(?:{_COUNTRY})\s*$", " ", s)
+    bare = " ".join(re.sub(r"[^a-z' ]", " ", bare).split())
+    return bare or " ".join(re.sub(r"[^a-z' ]", " ", s).split())  # "United States" alone stays
 
 
 def law_matches(pred: str | None, answer: str) -> bool:
+    """A prediction naming one of CUAD's jurisdictions, or its region ("Ontario" for
+    "Ontario, Canada"; "England and Wales" for "England, United Kingdom; Wales, ...")."""
     if not pred:
         return False
     p = _norm_juris(pred)
-    parts = [_norm_juris(a) for a in re.split(r"[;/]", answer) if _norm_juris(a)]
+    parts = []
+    for a in re.split(r"[;/]", answer):
+        parts += [_norm_juris(a), _norm_juris(a.split(",")[0])]
     return any(a and (a == p or a in p or p in a) for a in parts)
 
 

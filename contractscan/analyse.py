@@ -16,11 +16,11 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .document import Document
-from .prefilter import PrefilteredRegex, fold
+from .literals import required_literals
 from .results import ClauseMatch
 from .rules import Rule
 from .segment import Clause
-from .values import normalise_jurisdiction, to_days
+from .values import normalise_jurisdiction, recase_all_caps, to_days
 
 MAX_QUOTE = 1200
 
@@ -58,7 +58,8 @@ class ClauseAnalyzer:
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.regexes: list[tuple[int, int, bool, PrefilteredRegex]] = []
+        # (rule index, pattern index, is exclusion, compiled, literals gating it or None)
+        self.regexes: list[tuple[int, int, bool, re.Pattern[str], tuple[str, ...] | None]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
         for ri, rule in enumerate(rules):
             for neg, pats in ((False, rule.patterns), (True, rule.exclude)):
@@ -79,7 +80,8 @@ class ClauseAnalyzer:
                                 f"{'exclude' if neg else 'patterns'}.{pi}.tokens: {exc}"
                             ) from None
                     else:
-                        self.regexes.append((ri, pi, neg, PrefilteredRegex(pat.regex, re.I)))  # type: ignore[arg-type]
+                        rx = re.compile(pat.regex, re.I)  # type: ignore[arg-type]
+                        self.regexes.append((ri, pi, neg, rx, required_literals(pat.regex, re.I)))
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -93,9 +95,10 @@ class ClauseAnalyzer:
         sent_ends: list[int] = []
         sent_clause: list[int] = []
         hits: dict[tuple[int, int], _Hit] = {}  # (rule index, sentence index)
+        hits_with_lead: dict[tuple[int, int], _Hit] = {}  # the same, for a list item read after its lead-in
 
-        def hit(ri: int, si: int, weight: float, name: str, neg: bool) -> None:
-            h = hits.setdefault((ri, si), _Hit())
+        def hit(ri: int, si: int, weight: float, name: str, neg: bool, with_lead: bool = False) -> None:
+            h = (hits_with_lead if with_lead else hits).setdefault((ri, si), _Hit())
             if neg:
                 h.vetoed = True
             elif weight > h.score:
@@ -124,13 +127,40 @@ class ClauseAnalyzer:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
                 hit(ri, tok_sent[s], pat.weight, _name(pat), neg)
-        folded = fold(flat)
-        for ri, pi, neg, rx in self.regexes:
+        # Regexes run per sentence (so ^ and $ anchor to it) with its whitespace collapsed,
+        # and only on the sentences holding one of the literals the pattern cannot match without.
+        # A list item is also read after its lead-in ("Licensor may terminate ... if:" + "(c)
+        # Licensee is acquired by a third party"), so a pattern may span the two; the item
+        # alone is judged too, so that words in the lead-in cannot veto what the item says.
+        lead_of = _lead_ins(bodies, sent_clause)
+        items_of: dict[int, list[int]] = {}
+        for item, lead in lead_of.items():
+            items_of.setdefault(lead, []).append(item)
+        lowered = _lower_same_length(flat)
+        own_texts: dict[int, str] = {}
+        full_texts: dict[int, str] = {}
+
+        def own(si: int) -> str:
+            if si not in own_texts:  # one space between words, as rule authors write them
+                own_texts[si] = _INNER_DOT.sub("\u00b7", " ".join(flat[sent_starts[si]:sent_ends[si]].split()))
+            return own_texts[si]
+
+        def full(si: int) -> str:
+            if si not in full_texts:
+                full_texts[si] = f"{full(lead_of[si])} {own(si)}" if si in lead_of else own(si)
+            return full_texts[si]
+
+        for ri, pi, neg, rx, literals in self.regexes:
             pat = self._pattern(ri, pi, neg)
-            for m in rx.finditer(flat, folded):
-                si = bisect.bisect_right(sent_starts, m.start()) - 1
-                if si >= 0 and m.start() < sent_ends[si]:
+            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends)
+            if literals is not None and items_of:
+                candidates = sorted(set(candidates).union(*(items_of.get(si, ()) for si in candidates)))
+            for si in candidates:
+                alone = rx.search(own(si)) is not None
+                if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
+                if si in lead_of and (alone or _reaches_item(rx, full(si), len(own(si)), neg)):
+                    hit(ri, si, pat.weight, _name(pat), neg, with_lead=True)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
         for ri, rule in enumerate(self.rules):
@@ -145,23 +175,25 @@ class ClauseAnalyzer:
                     hit(ri, si, rule.scoring.heading_only, f"heading: {own}", False)
 
         best: dict[tuple[int, int], ClauseMatch] = {}
-        for (ri, si), h in hits.items():
-            if h.vetoed or h.score <= 0:
+        for key in hits.keys() | hits_with_lead.keys():
+            alive = [h for h in (hits.get(key), hits_with_lead.get(key)) if h and not h.vetoed and h.score > 0]
+            if not alive:
                 continue
+            (ri, si), h = key, max(alive, key=lambda x: x.score)
             rule = self.rules[ri]
             clause = bodies[sent_clause[si]]
             if rule.exclude_heading_regex is not None and _matching_heading(rule.exclude_heading_regex, clause):
                 continue
             score = h.score
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
-            if cue and not h.names[0].startswith("heading:"):
+            if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own(si), clause):
                 score += rule.scoring.heading_bonus
-            if score < rule.scoring.threshold:
+            if score < rule.scoring.threshold - 1e-9:  # 0.35 + 0.3 must reach 0.65
                 continue
             s, e = sent_starts[si], sent_ends[si]
             key = (ri, sent_clause[si])
             prev = best.get(key)
-            value, days = self._value(rule, doc.text[s:e])
+            value, days = self._value(rule, text[s:e], text[clause.start:clause.end])
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days
@@ -174,7 +206,7 @@ class ClauseAnalyzer:
                 start=s,
                 end=e,
                 section=clause.section,
-                text=_quote(doc.text[s:e]),
+                text=_quote(text[s:e]),  # noise blanked: no running header in a quote
                 score=round(min(score, 1.0), 3),
                 value=value,
                 days=days,
@@ -183,19 +215,114 @@ class ClauseAnalyzer:
         return sorted(best.values(), key=lambda m: (m.start, m.id))
 
     @staticmethod
-    def _value(rule: Rule, sentence: str) -> tuple[str | None, int | None]:
+    def _value(rule: Rule, sentence: str, clause: str) -> tuple[str | None, int | None]:
+        """The value in the matched sentence, else in the rest of its clause.
+
+        The clause fallback covers a heading the sentencizer cut off as its own
+        sentence ("12. GOVERNING LAW." then "This Agreement shall be governed ...").
+        """
         if rule.value is None:
             return None, None
-        m = re.search(rule.value.regex, " ".join(sentence.split()), re.I)
-        if not m or not m.group("value"):
-            return None, None
-        raw = m.group("value")
-        if rule.value.normalise == "days":
-            days = to_days(raw)
-            return " ".join(raw.split()), days
-        if rule.value.normalise == "jurisdiction":
-            return normalise_jurisdiction(raw, rule.value.aliases), None
-        return " ".join(raw.split()).strip(" ,.;"), None
+        for text in (sentence, clause):
+            text = recase_all_caps(" ".join(text.split()))
+            for rx in rule.value.compiled:
+                m = rx.search(text)
+                if m and m.group("value"):
+                    return _normalised(rule, m.group("value"))
+        return None, None
+
+
+def _normalised(rule: Rule, raw: str) -> tuple[str | None, int | None]:
+    assert rule.value is not None
+    if rule.value.normalise == "days":
+        return " ".join(raw.split()), to_days(raw)
+    if rule.value.normalise == "jurisdiction":
+        return normalise_jurisdiction(raw, rule.value.aliases), None
+    return " ".join(raw.split()).strip(" ,.;"), None
+
+
+def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
+    """{first sentence of a list item: last sentence of the lead-in ending in ':' above it}."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for si, ci in enumerate(sent_clause):
+        first.setdefault(ci, si)
+        last[ci] = si
+    out: dict[int, int] = {}
+    lead: tuple[int, int, Clause] | None = None  # sentence index and outline level of the lead-in, its clause
+    for ci, clause in enumerate(bodies):
+        if ci not in first:
+            continue
+        if (lead is not None and clause.number is not None and _is_item_of(clause.level, lead[1])
+                and _same_section(clause, lead[2])):
+            out[first[ci]] = lead[0]
+        else:
+            lead = None
+        if clause.text.rstrip().endswith(":") and clause.level > 0:  # not "agree as follows:"
+            lead = (last[ci], clause.level, clause)
+    return out
+
+
+# A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
+# it becomes a middle dot so that "[^.]" in a pattern can run across it.
+_INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
+
+
+def _is_heading_text(sentence: str, clause: Clause) -> bool:
+    """The sentence is just the clause's heading ("12. Insurance."): the cue cannot also be evidence."""
+    if not clause.heading:
+        return False
+    words = re.findall(r"[a-z]+", sentence.lower())
+    return words == re.findall(r"[a-z]+", clause.heading.lower())
+
+
+def _reaches_item(rx: re.Pattern[str], text: str, item_len: int, veto: bool) -> bool:
+    """A pattern read across lead-in + item must reach into the item; a match inside the
+    lead-in alone is the lead-in's own finding. A veto anywhere in the text counts."""
+    if veto:
+        return rx.search(text) is not None
+    cut = len(text) - item_len
+    return any(m.end() > cut for m in rx.finditer(text))
+
+
+def _same_section(item: Clause, lead: Clause) -> bool:
+    """The item sits in the lead-in's section: same headings, or one deeper that
+    continues the lead-in's own number (3.2 -> 3.2.1)."""
+    if item.headings == lead.headings:
+        return True
+    return (len(item.headings) == len(lead.headings) + 1 and item.headings[:-1] == lead.headings
+            and bool(lead.number) and bool(item.number) and item.number.startswith(f"{lead.number}."))
+
+
+def _is_item_of(level: int, lead_level: int) -> bool:
+    """(a)/(i)/1.2.3 items (level 3) under a paragraph or item; 12.1 under 12."""
+    return level == 3 if lead_level >= 3 else level > lead_level
+
+
+def _lower_same_length(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. "İ" lowers to 2 chars
+
+
+def _candidate_sentences(
+    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int]
+) -> list[int]:
+    """Indexes of the sentences that contain one of ``literals`` (all of them if None)."""
+    if literals is None:
+        return list(range(len(starts)))
+    found: set[int] = set()
+    for lit in literals:
+        i = lowered.find(lit)
+        while i >= 0:
+            si = bisect.bisect_right(starts, i) - 1
+            if si >= 0 and i + len(lit) <= ends[si]:
+                found.add(si)
+                i = lowered.find(lit, ends[si])
+            else:
+                i = lowered.find(lit, i + 1)
+    return sorted(found)
 
 
 def _name(pat) -> str:

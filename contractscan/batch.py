@@ -65,21 +65,23 @@ class ScanSettings:
     pdf_engine: str = "pdfium"
     password: str | None = None
     debug: bool = False
+    ocr: str = "auto"
+    time_limit: float | None = None
 
     @classmethod
     def from_options(cls, profile: str | Path = "core", rules: Iterable[str | Path] = (),
                      model: str | None = None, pdf_engine: str = "pdfium", password: str | None = None,
-                     debug: bool = False) -> ScanSettings:
+                     debug: bool = False, ocr: str = "auto", time_limit: float | None = None) -> ScanSettings:
         files = []
         for path in rules:
             try:
                 files.append((str(path), Path(path).read_bytes()))
             except OSError:
                 raise RuleError(f"{path}: no such rule file") from None
-        return cls(load_profile(profile), tuple(files), model, pdf_engine, password, debug)
+        return cls(load_profile(profile), tuple(files), model, pdf_engine, password, debug, ocr, time_limit)
 
     def load_options(self) -> LoadOptions:
-        return LoadOptions(pdf_engine=self.pdf_engine, password=self.password)
+        return LoadOptions(pdf_engine=self.pdf_engine, password=self.password, ocr=self.ocr)
 
     def fingerprint(self) -> str:
         """sha256 of the rules and profile in effect, the version and the libraries that read text."""
@@ -94,7 +96,8 @@ class ScanSettings:
                 data = part.encode("utf-8") if isinstance(part, str) else part
                 h.update(len(data).to_bytes(8, "big") + data)
 
-        add("contractscan", __version__, self.pdf_engine, self.model or "", "password" if self.password else "")
+        add("contractscan", __version__, self.pdf_engine, self.model or "", "password" if self.password else "",
+            "ocr:" + self.ocr)
         for path in builtin_rule_files():
             add("builtin", path.name, path.read_bytes())
         for name, data in self.rule_files:
@@ -111,7 +114,7 @@ class ScanSettings:
         from .scanner import Analyzer
 
         return Analyzer(profile=self.profile, rules=self._rule_paths(), model=self.model,
-                        load_options=self.load_options(), debug=self.debug)
+                        load_options=self.load_options(), debug=self.debug, time_limit=self.time_limit)
 
     def _rule_paths(self) -> list[str]:
         """The rule files given, or copies of them where this machine lacks those bytes."""

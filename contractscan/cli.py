@@ -46,6 +46,11 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
                    help="PDF text engine (default: pdfium, the faster)")
     p.add_argument("--password", help="password for encrypted PDFs")
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
+                   "always = every page, never")
+    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
     p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
                    help="documents scanned in parallel, each in its own process (default: the number of cores; "
                    "1 scans in this process)")
@@ -84,7 +89,6 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    p.set_defaults(annotate=None)
     return p
 
 
@@ -166,15 +170,16 @@ def _run(args: argparse.Namespace) -> int:
     _check_annotate(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
-        password=args.password, debug=args.debug,
+        password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
     )
+    if args.annotate:  # needs the loaded document itself, so one file scanned right here
+        return _render([settings.build().scan(args.paths[0])], args)
     with _store(args.db, create=True) as store:
         results = scan_sources(
             args.paths, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
-            # reports that show the contract itself need the loaded document back
-            attach=args.format in DOCUMENT_FORMATS or bool(args.annotate),
+            attach=args.format in DOCUMENT_FORMATS,  # the workers send the loaded documents back
         )
         return _render(results, args)
 
@@ -200,7 +205,7 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
 
     def tracked(results: Iterable[ScanResult]) -> Iterator[ScanResult]:
         for r in results:
-            if args.annotate:
+            if getattr(args, "annotate", None):
                 scanned.append(r)
             if r.error is not None:
                 stats["errors"] += 1
@@ -214,14 +219,15 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
         out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
     with out_ctx as out:
         RENDERERS[args.format](tracked(results), out)
-    if args.annotate and scanned and scanned[0].error is not None:
-        print(f"contractscan: nothing written to {args.annotate}: the contract could not be read", file=sys.stderr)
-    elif args.annotate and scanned:
+    annotate_path = getattr(args, "annotate", None)
+    if annotate_path and scanned and scanned[0].error is not None:
+        print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)
+    elif annotate_path and scanned:
         from .annotate import annotate
 
-        written = annotate(scanned[0], args.annotate)
+        written = annotate(scanned[0], annotate_path)
         what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
-        print(f"contractscan: wrote {args.annotate} ({what})", file=sys.stderr)
+        print(f"contractscan: wrote {annotate_path} ({what})", file=sys.stderr)
     if stats["errors"]:
         return EXIT_UNREADABLE
     if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:

@@ -18,13 +18,18 @@ def detect(text: str, analyzer: ClauseAnalyzer, rules: list[Rule]) -> list[str]:
 
 
 def run_examples(rule: Rule, nlp: Language, context: list[Rule] | None = None) -> list[str]:
-    """Problems with ``rule``'s examples: a 'match' it misses or a 'no_match' it hits."""
-    analyzer = ClauseAnalyzer([rule], nlp)
+    """Problems with ``rule``'s examples: a 'match' it misses or a 'no_match' it hits.
+
+    Child rules found in ``context`` (``dispute_resolution.forum`` for ``dispute_resolution``)
+    take part, since a detected child makes its parent present.
+    """
+    rules = [rule] + [r for r in (context or []) if r.id.startswith(rule.id + ".")]
+    analyzer = ClauseAnalyzer(rules, nlp)
     problems = []
     for ex in rule.examples.match:
-        if rule.id not in detect(ex, analyzer, [rule]):
+        if rule.id not in detect(ex, analyzer, rules):
             problems.append(f"should match but does not: {ex[:100]!r}")
     for ex in rule.examples.no_match:
-        if rule.id in detect(ex, analyzer, [rule]):
+        if rule.id in detect(ex, analyzer, rules):
             problems.append(f"matches but should not: {ex[:100]!r}")
     return problems

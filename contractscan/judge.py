@@ -68,6 +68,10 @@ def judge(
 
 
 def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str) -> Finding | None:
+    if risk.only_if:
+        mine = [m for m in mine if re.search(risk.only_if, m.text, re.I)]
+        if not mine:
+            return None
     evidence = mine
     hit = False
     if risk.when == "no_value":
@@ -85,7 +89,11 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
             bad = [m for m in mine if m.value and m.value.lower() not in allowed]
             hit, evidence = bool(bad), bad
     elif risk.when == "pattern_absent":
-        hit = re.search(risk.regex or "", text, re.I) is None
+        where = text if risk.scope == "document" else " ".join(m.text for m in mine)
+        hit = re.search(risk.regex or "", " ".join(where.split()), re.I) is None
+        if hit and risk.referenced_by:
+            # "Sections 7, 8 and 12 survive termination": the clause's own section is cited
+            hit = not (_own_numbers(mine) & _cited_numbers(risk.referenced_by, text))
     elif risk.when == "pattern_present":
         bad = [m for m in mine if re.search(risk.regex or "", m.text, re.I)]
         hit, evidence = bool(bad), bad
@@ -101,3 +109,41 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
         recommendation=risk.recommendation,
         evidence=[_evidence(m) for m in evidence[:5]],
     )
+
+
+_LABEL_NUMBER = re.compile(r"(?:^|> )(?:Section |Article |Clause |§\s*)?(\d{1,3}(?:\.\d{1,3})*)")
+_CITATION = re.compile(
+    r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*"
+    r"((?:\d{1,3}(?:\.\d{1,3})*(?:\s*\([a-z0-9]{1,4}\))*\s*(?:,|and|or|through|to|-|–)?\s*)+)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.\s+(?=[A-Z(])")
+
+
+def _own_numbers(matches: list[ClauseMatch]) -> set[str]:
+    """Section numbers the matched clauses sit under: '8. Confidentiality > 8.5' -> {'8', '8.5'}."""
+    out: set[str] = set()
+    for m in matches:
+        for num in _LABEL_NUMBER.findall(m.section or ""):
+            parts = num.split(".")
+            out.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    return out
+
+
+def _cited_numbers(regex: str, text: str) -> set[str]:
+    """Section numbers cited in the sentences where ``regex`` matches."""
+    flat = " ".join(text.split())
+    out: set[str] = set()
+    for m in re.finditer(regex, flat, re.I):
+        lo, hi = max(0, m.start() - 500), min(len(flat), m.end() + 300)
+        window = flat[lo:hi]
+        start = 0
+        for cut in _SENTENCE_END.finditer(window):
+            if cut.end() <= m.start() - lo:
+                start = cut.end()
+            elif cut.start() >= m.end() - lo:
+                window = window[:cut.start()]
+                break
+        for cite in _CITATION.finditer(window[start:]):
+            out.update(re.findall(r"\d{1,3}(?:\.\d{1,3})*", cite.group(1)))
+    return out

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import RuleError
 from .resources import data_dir
+from .rules import CLAUSE_ID
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -24,6 +25,14 @@ class Profile(BaseModel):
     require: dict[str, Severity] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     source_file: str | None = None
+
+    @field_validator("require")
+    @classmethod
+    def _clause_ids(cls, v: dict[str, Severity]) -> dict[str, Severity]:
+        for clause_id in v:
+            if not CLAUSE_ID.match(clause_id):
+                raise ValueError(f"{clause_id!r} is not a clause id (lower-case words joined by dots)")
+        return v
 
 
 def builtin_profiles() -> dict[str, Path]:
@@ -49,7 +58,11 @@ def _read(path: Path) -> Profile:
 
 
 def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, ...] = ()) -> Profile:
-    """A built-in profile by name, or a user's profile file; ``extends`` is merged in."""
+    """A built-in profile by name, or a user's profile file; ``extends`` is merged in.
+
+    A profile may extend a built-in profile by name or another profile file, given as a path
+    or relative to the file that extends it. Its ``require`` and ``options`` win over the base.
+    """
     if isinstance(name_or_path, Profile):
         return name_or_path
     key = str(name_or_path)
@@ -57,13 +70,19 @@ def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, 
     if key in builtins:
         prof = _read(builtins[key])
     elif Path(key).is_file():
-        prof = _read(Path(key))
+        key = str(Path(key).resolve())
+        prof = _read(Path(name_or_path))
     else:
         raise RuleError(f"unknown profile {key!r}: choose from {', '.join(builtins)} or give a profile file")
     if prof.extends:
-        if prof.extends in _seen:
-            raise RuleError(f"{prof.source_file}: profiles extend each other in a loop")
-        base = load_profile(prof.extends, _seen + (prof.name,))
+        base_ref = prof.extends
+        beside = Path(prof.source_file or ".").parent / base_ref
+        if base_ref not in builtins and not Path(base_ref).is_file() and beside.is_file():
+            base_ref = str(beside)  # a user's profile may extend another file next to it
+        base_key = base_ref if base_ref in builtins or not Path(base_ref).is_file() else str(Path(base_ref).resolve())
+        if base_key in _seen + (key,):
+            raise RuleError(f"{prof.source_file}: field extends: profiles extend each other in a loop")
+        base = load_profile(base_ref, _seen + (key,))
         prof = prof.model_copy(
             update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options}}
         )

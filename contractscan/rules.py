@@ -57,23 +57,37 @@ class Scoring(_Strict):
 
 
 class ValueSpec(_Strict):
-    """Pull a value (jurisdiction, a period in days, an amount) out of the clause."""
+    """Pull a value (jurisdiction, a period in days, an amount) out of the clause.
 
-    regex: str
+    ``regex`` is one pattern or a list tried in order; each needs a ``(?P<value>...)``
+    group. Value regexes are case-sensitive (so ``[A-Z]`` can ask for a proper name);
+    write ``(?i:...)`` around the parts that are not. An ALL-CAPS sentence is recased
+    before matching, so "LAWS OF THE STATE OF TEXAS" reads as "Laws of the State of Texas".
+    """
+
+    regex: str | list[str]
     normalise: Literal["text", "days", "jurisdiction", "amount"] = "text"
     aliases: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("regex")
     @classmethod
-    def _has_group(cls, v: str) -> str:
-        rx = re.compile(v)
-        if "value" not in rx.groupindex:
-            raise ValueError("the value regex needs a named group (?P<value>...)")
+    def _has_group(cls, v: str | list[str]) -> str | list[str]:
+        for one in [v] if isinstance(v, str) else v:
+            try:
+                rx = re.compile(one)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {one!r}: {exc}") from None
+            if "value" not in rx.groupindex:
+                raise ValueError("the value regex needs a named group (?P<value>...)")
         return v
+
+    @cached_property
+    def compiled(self) -> list[re.Pattern[str]]:
+        return [re.compile(r) for r in ([self.regex] if isinstance(self.regex, str) else self.regex)]
 
 
 class Risk(_Strict):
-    """A weakness of a present clause, judged on its extracted value."""
+    """A weakness of a present clause, judged on its extracted value or its words."""
 
     id: str
     severity: Literal["high", "medium", "low", "info"] = "medium"
@@ -83,6 +97,23 @@ class Risk(_Strict):
     threshold: float | None = None
     option: str | None = None
     regex: str | None = None
+    # pattern_absent looks for ``regex`` in the whole document, or only in this rule's matched clauses
+    scope: Literal["document", "clauses"] = "document"
+    # judge only the matched clauses whose text matches this (e.g. a cure period only where a breach is)
+    only_if: str | None = None
+    # pattern_absent is also cleared by a sentence matching this that cites the clause's section
+    # number ("Sections 7, 8 and 12 survive termination")
+    referenced_by: str | None = None
+
+    @field_validator("regex", "only_if", "referenced_by")
+    @classmethod
+    def _compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"invalid regex {v!r}: {exc}") from None
+        return v
 
 
 class Examples(_Strict):

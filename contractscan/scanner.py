@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .document import Document
-from .errors import ContractScanError, IOProblem
+from .errors import ContractScanError, IOProblem, ScanTimeout
 from .judge import judge
 from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
 from .profiles import Profile, load_profile
@@ -16,6 +19,38 @@ from .rules import Rule, load_rules
 from .segment import _mask_noise, segment
 
 Source = str | bytes | os.PathLike[str]
+
+
+DEFAULT_TIME_LIMIT = 120.0
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ScanTimeout in the block after ``seconds``.
+
+    Uses SIGALRM, so it works on POSIX in the main thread only (elsewhere the
+    block runs unlimited); it interrupts Python code, and C code (a PDF parser,
+    a regular expression) as soon as it returns to Python. A worker process per
+    file is the way to bound a call that never returns.
+    """
+    usable = (
+        seconds and seconds > 0 and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise ScanTimeout(f"stopped after {seconds:g} s, the time limit per file (see --time-limit)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Analyzer:
@@ -28,12 +63,15 @@ class Analyzer:
         model: str | None = None,
         load_options: LoadOptions | None = None,
         debug: bool = False,
+        time_limit: float | None = DEFAULT_TIME_LIMIT,
     ) -> None:
+        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
         from .analyse import ClauseAnalyzer, build_nlp
 
         self.debug = debug
+        self.time_limit = time_limit
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
         self._rules_by_id = {r.id: r for r in self.rules}
@@ -71,10 +109,11 @@ class Analyzer:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
         label = name or (str(source) if not isinstance(source, bytes) and _is_pathlike(source) else None)
         try:
-            doc = self.load(source)
-            if name:
-                doc.source = name
-            return self.analyse_document(doc)
+            with time_limit(self.time_limit):
+                doc = self.load(source)
+                if name:
+                    doc.source = name
+                return self.analyse_document(doc)
         except ContractScanError as exc:
             return self._failed(label, exc.type, exc.message)
         except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError,

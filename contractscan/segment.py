@@ -125,14 +125,22 @@ def segment(doc: Document) -> list[Clause]:
     cur_end = 0
     cur_kind = cur_num = None
     prev_line_end_punct = True
+    gap = False  # a blank line since the last text line
     for s, e, raw in _lines(text):
         stripped = raw.strip()
+        if not stripped and doc.text[s:e].strip():
+            continue  # a running header/footer/page number: neither text nor a paragraph break
         if not stripped or _RULE_LINE.match(stripped):
-            if cur_start is not None:
-                paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
-                cur_start = None
-            prev_line_end_punct = True
+            gap = cur_start is not None
             continue
+        if gap:
+            gap = False
+            # A page break inside a sentence ("... governed by, the" / blank / "laws of ...")
+            # leaves blank lines; a lower-case line after an unfinished one continues it.
+            if prev_line_end_punct or not stripped[:1].islower():
+                paragraphs.append((cur_start, cur_end, cur_kind, cur_num))  # type: ignore[arg-type]
+                cur_start = None
+                prev_line_end_punct = True
         lead = s + (len(raw) - len(raw.lstrip()))
         kind = num = None
         for k, rx in _NUMBERING:
@@ -144,9 +152,14 @@ def segment(doc: Document) -> list[Clause]:
             # "... pursuant to Section\n3. the ..." is a wrapped line, not a new item
             rest = stripped[m.end():]
             if (kind == "number" and rest[:1].islower()) or (
-                kind != "number" and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
+                kind != "number" and not rest[:1].isupper()
+                and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
             ):
                 kind = num = None
+        if kind == "section" and not prev_line_end_punct and cur_start is not None \
+                and not stripped[m.end():][:1].isupper():
+            # "... at least as protective as this\nSection 8; and (c) ..." is a wrapped cross-reference
+            kind = num = None
         is_caps_heading = kind is None and _is_caps_heading(stripped)
         if kind is not None or is_caps_heading or cur_start is None:
             if cur_start is not None:

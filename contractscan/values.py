@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _UNITS = {"day": 1, "business day": 1, "calendar day": 1, "week": 7, "month": 30, "year": 365}
+_HOUR = "hour"
 _NUM_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
@@ -13,17 +14,22 @@ _NUM_WORDS = {
 }
 _DURATION = re.compile(
     r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)\s*(?:\(\s*(?P<paren>\d{1,4})\s*\)\s*)?"
-    r"(?P<unit>(?:business |calendar )?day|week|month|year)s?\b",
+    r"(?P<unit>(?:business |calendar )?day|week|month|year|hour)s?\b",
     re.I,
 )
 
 
 def words_to_number(words: str) -> int | None:
+    parts = [w for w in re.split(r"[\s-]+", words.lower().strip()) if w]
+    if len(parts) > 1 and parts[0] in ("a", "an"):
+        return None  # "a thirty day notice" is thirty, not thirty-one
     total = 0
     seen = False
-    for w in re.split(r"[\s-]+", words.lower().strip()):
+    for w in parts:
         if not w:
             continue
+        if w == "and" and seen:
+            continue  # "one hundred and eighty"
         if w.isdigit():
             total += int(w)
             seen = True
@@ -37,27 +43,73 @@ def words_to_number(words: str) -> int | None:
     return total if seen else None
 
 
+def _leading_number(raw: str) -> int | None:
+    """The number that ends ``raw``: 'least sixty' -> 60, 'twenty four' -> 24."""
+    words = re.split(r"[\s-]+", raw.strip())
+    for i in range(len(words)):
+        n = words_to_number(" ".join(words[i:]))
+        if n is not None:
+            return n
+    return None
+
+
 def to_days(text: str) -> int | None:
-    """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730."""
+    """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730; '72 hours' -> 3."""
     for m in _DURATION.finditer(text):
         n = int(m.group("paren")) if m.group("paren") else None
         if n is None:
-            raw = m.group("num").strip()
-            n = int(raw) if raw.isdigit() else words_to_number(raw)
+            n = _leading_number(m.group("num"))
         if n is None:
             continue
         unit = m.group("unit").lower()
+        if unit == _HOUR:  # breach notices are often in hours: 72 hours -> 3 days, 1 hour -> 1 day
+            return max(1, -(-n // 24))
         return n * _UNITS.get(unit, _UNITS.get(unit.split()[-1], 1))
     return None
 
 
 _JURIS_TRIM = re.compile(r"^(?:the\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+", re.I)
+_COUNTRY_TAIL = re.compile(r",?\s+(?:the\s+)?(?:United States(?: of America)?|U\.?S\.?A?\.?)$", re.I)
+
+# Words an ALL-CAPS sentence keeps in lower case when recased, so that value regexes
+# asking for a capitalised name stop at them.
+_FUNCTION_WORDS = frozenset(
+    "a an and any are as at be by for from if in into is its of on or shall such that the their "
+    "then these this those to under unto upon which will with within without".split()
+)
+
+
+def recase_all_caps(text: str) -> str:
+    """'LAWS OF THE STATE OF NEW YORK' -> 'Laws of the State of New York'.
+
+    Text that is not mostly upper case comes back unchanged. Words of up to three
+    letters that are not function words ("PRC", "USA") stay upper case.
+    """
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+        return text
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if low in _FUNCTION_WORDS:
+            return low
+        return w if len(w) <= 3 else w[0] + w[1:].lower()
+
+    return re.sub(r"[A-Za-z][A-Za-z'’]*", word, text)
 
 
 def normalise_jurisdiction(text: str, aliases: dict[str, str]) -> str:
+    """'the State of New York' -> 'New York'; 'DELAWARE, United States' -> 'Delaware'."""
     v = " ".join(text.split()).strip(" ,.;:()")
     v = _JURIS_TRIM.sub("", v)
     v = re.sub(r"^the\s+", "", v, flags=re.I)
+    tail = _COUNTRY_TAIL.sub("", v)
+    if tail and tail != v and not re.fullmatch(r"(?:the\s+)?United States", tail, re.I):
+        v = tail.strip(" ,")
+    if v.isupper() and (" " in v or len(v) > 4):
+        v = " ".join(w.capitalize() for w in v.split())
+        v = re.sub(r"\b(Of|And|The)\b", lambda m: m.group(1).lower(), v)
     key = v.lower()
     for k, target in aliases.items():
         if key == k.lower():

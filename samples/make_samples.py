@@ -496,8 +496,8 @@ def main(argv: list[str]) -> int:
         return 1
     for src in sources:
         doc = parse(src.read_text(encoding="latin-1"))
-        build_docx(doc, src.with_suffix(".docx"))
-        build_pdf(doc, src.with_suffix(".pdf"))
+        build_docx(doc, HERE / f"{src.stem}.docx")
+        build_pdf(doc, HERE / f"{src.stem}.pdf")
         print(f"built {src.stem}.docx and {src.stem}.pdf")
     if "--verify" in argv:
         bad = 0

@@ -147,7 +147,8 @@ def test_scorecard_links_to_highlights_and_shows_values(strict_analyzer, folder)
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="st-\w+" data-family="([\w.]+)">.*?</tr>', page)}
     assert set(rows) >= {"confidentiality", "ip_ownership", "liability.limitation", "liability.indemnification",
                          "termination", "dispute_resolution", "governing_law"}
-    assert "present" in rows["termination"] and 'href="#c1-m' in rows["termination"]
+    # termination is found (present, or present with a risk such as a missing cure period) and linked
+    assert re.search(r'class="st-(?:present|risk)"', rows["termination"]) and 'href="#c1-m' in rows["termination"]
     gov = rows["governing_law"]
     assert 'class="st-risk"' in gov and "New York" in gov, "value and risk shown"
     for anchor in re.findall(r'href="#(c1-m\d+)"', page):

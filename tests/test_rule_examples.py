@@ -20,7 +20,7 @@ def nlp():
 def test_examples(rule, nlp):
     assert rule.examples.match, f"{rule.id} has no positive examples"
     assert rule.examples.no_match, f"{rule.id} has no negative examples"
-    assert run_examples(rule, nlp) == []
+    assert run_examples(rule, nlp, RULES) == []
 
 
 def test_rule_ids_are_unique():

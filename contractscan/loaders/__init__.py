@@ -13,21 +13,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..document import Document
-from ..errors import CorruptFile, IOProblem, TooLarge, UnsupportedFormat
+from ..errors import CorruptFile, IOProblem, NoText, TooLarge, UnsupportedFormat
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".text")
 
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """Limits that keep memory bounded on hostile input."""
+    """How to read files, and the limits that bound memory and time on hostile input."""
 
     pdf_engine: str = "pdfium"
     password: str | None = None
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 5000
-    max_decompressed_bytes: int = 500 * 1024 * 1024
-    ocr: str = "auto"
+    max_decompressed_bytes: int = 100 * 1024 * 1024  # a DOCX part or a PDF stream, inflated
+    max_xml_tags: int = 6_000_000  # per DOCX part; bounds the parsed XML tree to about 1 GB
+    ocr: str = "auto"  # auto: OCR pages without a text layer; always: every page; never
+    ocr_language: str = "eng"  # Tesseract language(s), e.g. "eng+deu"
+    ocr_dpi: int = 300
+    ocr_page_timeout: float = 120.0
+    tesseract: str = "tesseract"  # program name or path
+    max_text_chars: int = 20_000_000  # the analysis needs memory in proportion (~70 bytes a character)
+    max_line_chars: int = 1_000_000  # one line this long is data, not a document with paragraphs
 
 
 def sniff(data: bytes) -> str:
@@ -53,8 +60,22 @@ def sniff(data: bytes) -> str:
 
 def load_bytes(data: bytes, source: str = "<bytes>", options: LoadOptions | None = None) -> Document:
     options = options or LoadOptions()
+    doc = _load(data, source, options)
+    if len(doc.text) > options.max_text_chars:
+        raise TooLarge(f"the document has {len(doc.text):,} characters of text; the limit is "
+                       f"{options.max_text_chars:,}")
+    longest = max(map(len, doc.text.split("\n")))
+    if longest > options.max_line_chars:
+        raise TooLarge(f"one line has {longest:,} characters without a line break; the limit is "
+                       f"{options.max_line_chars:,} (is this a document?)")
+    return doc
+
+
+def _load(data: bytes, source: str, options: LoadOptions) -> Document:
     if len(data) > options.max_file_bytes:
         raise TooLarge(f"file is {len(data):,} bytes; the limit is {options.max_file_bytes:,}")
+    if not data:
+        raise NoText("the file is empty (0 bytes)")
     kind = sniff(data)
     if kind == "pdf":
         from .pdf import load_pdf
