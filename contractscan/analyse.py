@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .document import Document
-from .literals import required_literals
+from .literals import literal_options
 from .results import ClauseMatch
 from .rules import Rule
 from .segment import Clause
@@ -58,9 +58,12 @@ class ClauseAnalyzer:
         self.nlp = nlp
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # (rule index, pattern index, is exclusion, compiled, literals gating it or None)
-        self.regexes: list[tuple[int, int, bool, re.Pattern[str], tuple[str, ...] | None]] = []
+        # (rule index, pattern index, is exclusion, compiled, the literal sets that can gate it)
+        self.regexes: list[tuple[int, int, bool, re.Pattern[str], list[tuple[str, ...]]]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
+        self._literal_counts: dict[str, int] = {}
+        self._docs_counted = 0
+        self._chosen_gates: list[tuple[str, ...] | None] | None = None
         for ri, rule in enumerate(rules):
             for neg, pats in ((False, rule.patterns), (True, rule.exclude)):
                 for pi, pat in enumerate(pats):
@@ -81,7 +84,21 @@ class ClauseAnalyzer:
                             ) from None
                     else:
                         rx = re.compile(pat.regex, re.I)  # type: ignore[arg-type]
-                        self.regexes.append((ri, pi, neg, rx, required_literals(pat.regex, re.I)))
+                        self.regexes.append((ri, pi, neg, rx, literal_options(pat.regex, re.I)))
+
+    def _gates(self, lowered: str) -> list[tuple[str, ...] | None]:
+        """For each regex, the literal set to gate it on: the rarest one in the first
+        documents seen. Any choice gives the same matches; a rare one is faster."""
+        if self._chosen_gates is not None:
+            return self._chosen_gates
+        for lit in {w for *_, options in self.regexes for o in options for w in o}:
+            self._literal_counts[lit] = self._literal_counts.get(lit, 0) + lowered.count(lit)
+        self._docs_counted += 1
+        gates = [min(options, key=lambda o: sum(self._literal_counts[w] for w in o)) if options else None
+                 for *_, options in self.regexes]
+        if self._docs_counted >= 3:
+            self._chosen_gates = gates
+        return gates
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -116,11 +133,8 @@ class ClauseAnalyzer:
                 sent_ends.append(base + sent.end_char)
                 sent_clause.append(ci)
             tok_sent = [0] * len(sdoc)
-            si = first
-            for sent in sdoc.sents:
-                for t in range(sent.start, sent.end):
-                    tok_sent[t] = si
-                si += 1
+            for si, sent in enumerate(sdoc.sents, start=first):
+                tok_sent[sent.start:sent.end] = [si] * (sent.end - sent.start)
             found = (list(self.matcher(sdoc)) if len(self.matcher) else []) + (
                 list(self.phrases(sdoc)) if len(self.phrases) else [])
             for kid, s, _e in found:
@@ -150,9 +164,11 @@ class ClauseAnalyzer:
                 full_texts[si] = f"{full(lead_of[si])} {own(si)}" if si in lead_of else own(si)
             return full_texts[si]
 
-        for ri, pi, neg, rx, literals in self.regexes:
+        gates = self._gates(lowered)
+        literal_sentences: dict[str, set[int]] = {}
+        for (ri, pi, neg, rx, _options), literals in zip(self.regexes, gates):
             pat = self._pattern(ri, pi, neg)
-            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends)
+            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends, literal_sentences)
             if literals is not None and items_of:
                 candidates = sorted(set(candidates).union(*(items_of.get(si, ()) for si in candidates)))
             for si in candidates:
@@ -184,6 +200,8 @@ class ClauseAnalyzer:
             clause = bodies[sent_clause[si]]
             if rule.exclude_heading_regex is not None and _matching_heading(rule.exclude_heading_regex, clause):
                 continue
+            if not rule.in_definitions and _DEFINITION.match(own(si)):
+                continue  # '"Client Data" means ... insurance data' defines a term; it binds no one
             score = h.score
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
             if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own(si), clause):
@@ -307,22 +325,36 @@ def _lower_same_length(text: str) -> str:
 
 
 def _candidate_sentences(
-    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int]
+    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int],
+    cache: dict[str, set[int]],
 ) -> list[int]:
-    """Indexes of the sentences that contain one of ``literals`` (all of them if None)."""
+    """Indexes of the sentences that contain one of ``literals`` (all of them if None).
+    ``cache`` keeps each literal's sentences for the document: many patterns share one."""
     if literals is None:
         return list(range(len(starts)))
     found: set[int] = set()
     for lit in literals:
-        i = lowered.find(lit)
-        while i >= 0:
-            si = bisect.bisect_right(starts, i) - 1
-            if si >= 0 and i + len(lit) <= ends[si]:
-                found.add(si)
-                i = lowered.find(lit, ends[si])
-            else:
-                i = lowered.find(lit, i + 1)
+        if lit not in cache:
+            hits: set[int] = set()
+            i = lowered.find(lit)
+            while i >= 0:
+                si = bisect.bisect_right(starts, i) - 1
+                if si >= 0 and i + len(lit) <= ends[si]:
+                    hits.add(si)
+                    i = lowered.find(lit, ends[si])
+                else:
+                    i = lowered.find(lit, i + 1)
+            cache[lit] = hits
+        found |= cache[lit]
     return sorted(found)
+
+
+# A sentence that defines a term: '1.3 "Client Data" means ...', '"Affiliate" shall mean ...'.
+_DEFINITION = re.compile(
+    r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b",
+    re.I,
+)
 
 
 def _name(pat) -> str:

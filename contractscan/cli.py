@@ -89,6 +89,7 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    p.set_defaults(annotate=None)
     return p
 
 
@@ -179,7 +180,8 @@ def _run(args: argparse.Namespace) -> int:
             args.paths, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
-            attach=args.format in DOCUMENT_FORMATS,  # the workers send the loaded documents back
+            # reports that show the contract itself need the loaded document back
+            attach=args.format in DOCUMENT_FORMATS,
         )
         return _render(results, args)
 

@@ -24,22 +24,35 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     None when no such set of strings of at least ``MIN_LITERAL`` characters can be
     read off the pattern; the caller must then run the regex everywhere.
     """
+    options = literal_options(pattern, flags)
+    return options[0] if options else None
+
+
+def literal_options(pattern: str, flags: int = 0) -> list[tuple[str, ...]]:
+    """Every such set of strings the pattern offers, most selective-looking first.
+
+    A pattern like "shall not ... compete" offers {"shall"} and {"compete"}; which one
+    is rarer depends on the document, so the analyser picks per document.
+    """
     try:
         parsed = _parser.parse(pattern, flags)
     except re.error:
-        return None
-    found = _sequence(list(parsed))
-    if not found:
-        return None
-    # The text may wrap a phrase over lines ("law\n    of"): gate on one word of it.
-    words = {max(s.split() or [""], key=len) for s in found}
-    if min(len(w) for w in words) < MIN_LITERAL:
-        return None
-    return tuple(sorted(words))
+        return []
+    options = []
+    for found in sorted(_candidates(list(parsed)), key=_selectivity, reverse=True):
+        # The text may wrap a phrase over lines ("law\n    of"): gate on one word of it.
+        words = tuple(sorted({max(s.split() or [""], key=len) for s in found}))
+        if min(len(w) for w in words) >= MIN_LITERAL and words not in options:
+            options.append(words)
+    return options
 
 
-def _sequence(items: list) -> set[str] | None:
-    """The most selective literal set among the parts every match of this sequence has."""
+def _selectivity(found: set[str]) -> tuple[int, int]:
+    return min(len(x) for x in found), -len(found)
+
+
+def _candidates(items: list) -> list[set[str]]:
+    """Literal sets, one per part that every match of this sequence must contain."""
     candidates: list[set[str]] = []
     run: list[str] = []
 
@@ -67,6 +80,10 @@ def _sequence(items: list) -> set[str] | None:
         if found:
             candidates.append(found)
     flush()
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: (min(len(x) for x in s), -len(s)))
+    return candidates
+
+
+def _sequence(items: list) -> set[str] | None:
+    """The most selective-looking literal set among the parts of this sequence."""
+    candidates = _candidates(items)
+    return max(candidates, key=_selectivity) if candidates else None

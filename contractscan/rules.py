@@ -130,6 +130,7 @@ class Rule(_Strict):
     patterns: list[Weighted] = Field(default_factory=list)
     exclude: list[Weighted] = Field(default_factory=list)
     exclude_headings: list[str] = Field(default_factory=list)
+    in_definitions: bool = Field(False, description="whether a sentence defining a term can show this clause")
     scoring: Scoring = Field(default_factory=Scoring)
     value: ValueSpec | None = None
     risks: list[Risk] = Field(default_factory=list)

@@ -41,8 +41,12 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
+    message = f"stopped after {seconds:g} s, the time limit per file (see --time-limit)"
+    expired: list[bool] = []
+
     def expire(signum, frame):
-        raise ScanTimeout(f"stopped after {seconds:g} s, the time limit per file (see --time-limit)")
+        expired.append(True)
+        raise ScanTimeout(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -51,6 +55,10 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        # The alarm landed in a finaliser or callback, where Python swallows exceptions:
+        # the block ran on, but it still overran its time.
+        raise ScanTimeout(message)
 
 
 class Analyzer:

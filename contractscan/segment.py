@@ -80,11 +80,13 @@ def split_heading(body: str) -> tuple[str | None, str]:
     if m and _looks_like_title(m.group("head").split()):
         head = m.group("head").strip()
         return head, body[m.end():].lstrip()
-    if "\n" in body.strip() or len(line) > 80:
+    if len(line) > 80:
         return None, body
     words = line.rstrip(".:").split()
     if _looks_like_title(words) and not line.endswith((",", ";")):
-        return line.rstrip(".:").strip(), ""
+        # "26. Governing Law" on its own line, the clause on the lines below it
+        rest = body.lstrip().split("\n", 1)
+        return line.rstrip(".:").strip(), rest[1].lstrip() if len(rest) > 1 else ""
     return None, body
 
 

@@ -74,8 +74,8 @@ _COUNTRY_TAIL = re.compile(r",?\s+(?:the\s+)?(?:United States(?: of America)?|U\
 # Words an ALL-CAPS sentence keeps in lower case when recased, so that value regexes
 # asking for a capitalised name stop at them.
 _FUNCTION_WORDS = frozenset(
-    "a an and any are as at be by for from if in into is its of on or shall such that the their "
-    "then these this those to under unto upon which will with within without".split()
+    "a all an and any are as at be both but by each for from if in into is its nor not of on or other per "
+    "shall such that the their then these this those to under unto upon which will with within without".split()
 )
 
 
