@@ -1,0 +1,79 @@
+"""Start gates only skip sentences a pattern cannot match: results equal running every
+regex on every sentence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contractscan import Analyzer
+from contractscan.prefixes import fold, literal_prefixes, start_gate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TRICKY = [
+    r"\b(?:shall|will|agrees? to) not\b[^.;]{0,20}\bdisclose",
+    r"(?<![a-z])terminat(?:e|ion)\b",
+    r"\b(?:hereby )?(?:assigns?|transfers?)\b",
+    r"[Ss]ection \d+",
+    r"\bsale|\bsail|\bsafe",
+    r"(?:a|)bc\w",
+    r"\bkey(?=s)",
+    r"^gov",
+    r"\bby (?:the )?vote of\b|^(?-i:[\d.]+\s+[A-Z][a-z]+)",
+    r"(?:ab){2,3}c",
+    r"\b(?:sale|safe|key|gov|abc|ikr) ?[a-z]",  # more starts than `in` tests: one trie regex
+    r"\b45\s?C\.?F\.?R",
+]
+ALPHABET = "abcdeghiklnorstvyzSKIY45CFR .;\u017f\u0130\u0131\u212a\xe9"
+WORDS = ["shall not disclose", "terminate", "hereby assigns", "Section 12", "sale", "safe", "abcd", "keys",
+         "gov", "by the vote of", "12 Term", "ababc", "45 CFR", "SHALL", "\u017fale", "ikr x"]
+
+
+@given(text=st.text(alphabet=ALPHABET, max_size=60), words=st.lists(st.sampled_from(WORDS), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_gate_never_refuses_a_text_the_pattern_matches(text, words):
+    text = " ".join([text, *words, text[::-1]])
+    for pattern in TRICKY:
+        gate = start_gate(pattern, re.I)
+        if re.search(pattern, text, re.I):
+            assert gate is None or gate(fold(text)), pattern
+
+
+def test_starts_are_read_from_the_pattern():
+    assert literal_prefixes(r"\b(?:hereby )?(?:assigns?|transfers?)\b", re.I) == {
+        "assign", "assigns", "transfer", "transfers",
+        "hereby assign", "hereby assigns", "hereby transfer", "hereby transfers"}
+    assert start_gate(r"\b(?:owns|shall own)\b", re.I).strings == ("owns", "shall own")
+    assert literal_prefixes(r"\w+ shall", re.I) is None  # could start anywhere: no gate
+    assert literal_prefixes(r"^(?=.*\bdata\b).*?shall", re.I) is None
+    assert start_gate(TRICKY[-2], re.I)._search is not None
+
+
+def test_fold_covers_every_character_ignorecase_equates_with_ascii():
+    # The only characters re.IGNORECASE equates with an ASCII letter although their lower()
+    # is something else; fold() must map them so a gate never misses a match.
+    odd = [chr(cp) for cp in range(0x80, 0x110000)
+           if re.fullmatch(r"[a-z]", chr(cp), re.I) and chr(cp).lower() not in "abcdefghijklmnopqrstuvwxyz"]
+    assert sorted(odd) == sorted("\u0130\u0131\u017f")
+    assert fold("\u0130\u0131\u017f\u212a Abc") == "iisk abc"
+
+
+@pytest.fixture(scope="module")
+def ungated():
+    """An analyser that runs every regex on every sentence: the results gates must keep."""
+    analyzer = Analyzer()
+    clauses = analyzer.clauses
+    clauses.regexes = [(ri, pi, neg, rx, []) for ri, pi, neg, rx, _ in clauses.regexes]
+    clauses._starts = [None] * len(clauses.regexes)
+    return analyzer
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in (ROOT / "samples").glob("*.pdf")))
+def test_gated_analysis_equals_ungated(analyzer, ungated, sample):
+    path = ROOT / "samples" / sample
+    assert analyzer.scan(path).model_dump() == ungated.scan(path).model_dump()
