@@ -8,7 +8,7 @@ name, are scanned. Everything is measured in the same run, so the ratios hold ev
 busy machine:
 
 1. pages/s of ``contractscan FOLDER --format jsonl`` (the whole process, output to
-   /dev/null; median of --repeat + 1 runs) and of plain pdfplumber and plain pypdfium2
+   /dev/null; median of --repeat + 1 runs; also with --ocr never) and of plain pdfplumber and plain pypdfium2
    extraction of the same files (a loop in a fresh process; pdfplumber in parts run
    between the contractscan runs, so both meet the same load), and the ratios;
 2. an unchanged re-scan with --db against the first scan with --db (same output?);
@@ -221,13 +221,17 @@ def main(argv: list[str] | None = None) -> int:
         # the same machine load when other work shares the cores.
         k = max(1, args.repeat)
         parts = [files[i::k] for i in range(k)]
-        runs, plumber = [], []
+        runs, plain_runs, plumber = [], [], []
         for part in parts:
             runs.append(contractscan(folder, *workers))
+            plain_runs.append(contractscan(folder, *workers, "--ocr", "never"))
             plumber.append(plain_extraction("pdfplumber", part))
         runs.append(contractscan(folder, *workers))
+        plain_runs.append(contractscan(folder, *workers, "--ocr", "never"))
         wall = statistics.median(r[0] for r in runs)
         cpu = statistics.median(r[1] for r in runs)
+        wall_no_ocr = statistics.median(r[0] for r in plain_runs)
+        cpu_no_ocr = statistics.median(r[1] for r in plain_runs)
         pages, pdfium_s, pdfium_cpu = plain_extraction("pypdfium2", files)
         assert sum(p[0] for p in plumber) == pages
         plumber_s, plumber_cpu = sum(p[1] for p in plumber), sum(p[2] for p in plumber)
@@ -235,15 +239,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(files)} PDFs, {pages} pages, {figures['cores']} cores")
         print(f"  contractscan FOLDER (whole process, median of {len(runs)}): {wall:6.2f} s  "
               f"{cs_rate:7.1f} pages/s   CPU {cpu:6.1f} s")
+        print(f"  the same with --ocr never (no Tesseract on pages without text): {wall_no_ocr:6.2f} s  "
+              f"{pages / wall_no_ocr:7.1f} pages/s   CPU {cpu_no_ocr:6.1f} s")
         print(f"  plain pypdfium2 extraction (one process):        {pdfium_s:6.2f} s  {pdfium_rate:7.1f} pages/s"
               f"   CPU {pdfium_cpu:6.1f} s")
         print(f"  plain pdfplumber extraction (one process):       {plumber_s:6.2f} s  {plumber_rate:7.1f} pages/s"
               f"   CPU {plumber_cpu:6.1f} s")
         print(f"  contractscan / pdfplumber: {cs_rate / plumber_rate:6.1f}x   "
               f"contractscan / pypdfium2: {cs_rate / pdfium_rate:5.2f}x   (pages per second, wall clock)")
+        print(f"  with --ocr never:          {pages / wall_no_ocr / plumber_rate:6.1f}x   "
+              f"                          {pages / wall_no_ocr / pdfium_rate:5.2f}x")
         figures.update(pages=pages, contractscan_s=wall, contractscan_cpu_s=cpu, pdfium_s=pdfium_s,
                        pdfplumber_s=plumber_s, pdfplumber_cpu_s=plumber_cpu,
-                       ratio_vs_pdfplumber=cs_rate / plumber_rate, ratio_vs_pypdfium2=cs_rate / pdfium_rate)
+                       ratio_vs_pdfplumber=cs_rate / plumber_rate, ratio_vs_pypdfium2=cs_rate / pdfium_rate,
+                       contractscan_no_ocr_s=wall_no_ocr, ratio_no_ocr_vs_pdfplumber=pages / wall_no_ocr / plumber_rate)
 
         # 2. an unchanged re-scan with the result store
         db = tmp / "results.db"
