@@ -192,7 +192,7 @@ class ClauseAnalyzer:
             # sets too, and a match starts with one of the pattern's start strings: a sentence
             # (read after its lead-ins) lacking either cannot match. These tests cost a
             # fraction of the searches they save, and the matches are the same.
-            others = [o for o in options if o != literals]
+            others = [o for o in options if o != literals and all(w.isascii() for w in o)]
             if start is not None or others:
                 candidates = [si for si in candidates if _may_match(folded(si), start, others)]
             for si in candidates:
