@@ -164,6 +164,35 @@ def test_ocr_never_leaves_scanned_pages_unread():
     assert doc.unreadable_pages == [2] and "--ocr never" in doc.warnings[0].message
 
 
+def test_blank_and_rules_only_pages_are_neither_ocred_nor_unreadable(monkeypatch):
+    from contractscan.loaders import ocr
+
+    asked: list[list[int]] = []
+    monkeypatch.setattr(ocr, "ocr_pages", lambda data, pages, options: asked.append(pages) or {})
+    monkeypatch.setattr(ocr, "tesseract_path", lambda options: "/usr/bin/tesseract")
+    doc = load_bytes(build.pdf_with_blank_pages(PARAS), options=LoadOptions(ocr="auto"))
+    assert doc.page_count == 3 and asked == []
+    assert doc.warnings == [] and doc.unreadable_pages == []
+    assert "Governing Law" in doc.text
+
+
+def test_a_pdf_of_blank_pages_is_no_text_and_says_blank():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_page()
+    with pytest.raises(NoText, match="all 2 page.s. are blank"):
+        load_bytes(bytes(pdf.output()))
+
+
+def test_a_scanned_page_is_not_taken_for_blank():
+    from contractscan.loaders import ocr
+
+    data = build.mixed_pdf(PARAS[:3], ["Signed for the Supplier by its authorised officer."])
+    assert ocr.blank_pages(data, [2], LoadOptions()) == set()
+
+
 def test_document_without_any_readable_text_is_no_text():
     with pytest.raises(NoText, match="tesseract-ocr"):
         load_bytes(build.scanned_contract_pdf(), options=NO_TESSERACT)

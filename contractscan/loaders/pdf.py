@@ -299,8 +299,10 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
     _check_stream_bombs(data, options.max_decompressed_bytes)
     pages = [join_hyphenated(normalise_text(p)).rstrip() for p in engine(data, options)]
     warnings: list[LoadWarning] = []
+    blank = ocr.blank_pages(data, [i + 1 for i, p in enumerate(pages) if len(p.strip()) < MIN_PAGE_TEXT], options)
     wanted = [] if options.ocr == "never" else [
-        i + 1 for i, p in enumerate(pages) if options.ocr == "always" or len(p.strip()) < MIN_PAGE_TEXT
+        i + 1 for i, p in enumerate(pages)
+        if (options.ocr == "always" or len(p.strip()) < MIN_PAGE_TEXT) and i + 1 not in blank
     ]
     have_ocr = bool(wanted) and ocr.tesseract_path(options) is not None
     if have_ocr:
@@ -315,8 +317,12 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
                 message=f"{len(done)} page(s) were read by OCR (Tesseract); check quotes against the original",
                 pages=done,
             ))
-    empty = [i + 1 for i, p in enumerate(pages) if len(p.strip()) < MIN_PAGE_TEXT]
-    if len(empty) == len(pages):
+    # A blank page (or one with only rules and a page number) is not unreadable: it has nothing to read.
+    short = [i + 1 for i, p in enumerate(pages) if len(p.strip()) < MIN_PAGE_TEXT]
+    empty = [n for n in short if n not in blank]
+    if len(blank) == len(pages):
+        raise NoText(f"all {len(pages)} page(s) are blank")
+    if len(short) == len(pages):
         raise NoText(f"none of the {len(pages)} page(s) has readable text; {_why_unread(options, have_ocr)}")
     if empty:
         warnings.append(LoadWarning(
