@@ -173,11 +173,11 @@ class ClauseAnalyzer:
             return folded_texts[si]
 
         gates = self._gates(lowered)
-        literal_sentences: dict[str, set[int]] = {}
+        literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
         items_in_order = sorted(lead_of)
         for (ri, pi, neg, rx, options), literals, start in zip(self.regexes, gates, self._starts):
             pat = self._pattern(ri, pi, neg)
-            candidates = _candidate_sentences(lowered, literals, sent_starts, sent_ends, literal_sentences)
+            candidates = _candidate_sentences(literals, literal_index)
             if literals is not None and lead_of:
                 # An item is read after its lead-in, and that after its own: a literal anywhere
                 # up the chain makes the item a candidate. (Only direct items were added before,
@@ -362,28 +362,67 @@ def _may_match(text: str, start: StartGate | None, needed: list[tuple[str, ...]]
     return True
 
 
-def _candidate_sentences(
-    lowered: str, literals: tuple[str, ...] | None, starts: list[int], ends: list[int],
-    cache: dict[str, set[int]],
-) -> list[int]:
-    """Indexes of the sentences that contain one of ``literals`` (all of them if None).
-    ``cache`` keeps each literal's sentences for the document: many patterns share one."""
+class _LiteralIndex:
+    """Which sentences hold a literal, for one document.
+
+    A literal is looked for in the document's distinct words (about a quarter of its
+    text), each of which knows its sentences, instead of in the whole text: hundreds
+    of literals are looked up per document, half of them absent."""
+
+    def __init__(self, lowered: str, starts: list[int], ends: list[int]) -> None:
+        self.lowered, self.starts, self.ends = lowered, starts, ends
+        by_word: dict[str, list[int]] = {}
+        for si, (s, e) in enumerate(zip(starts, ends)):
+            for word in set(lowered[s:e].split()):
+                by_word.setdefault(word, []).append(si)
+        self._sentences = list(by_word.values())
+        self._offsets: list[int] = []
+        pos = 0
+        for word in by_word:
+            self._offsets.append(pos)
+            pos += len(word) + 1
+        self._words = "\x00".join(by_word)
+        self._cache: dict[str, set[int]] = {}
+
+    def sentences(self, lit: str) -> set[int]:
+        found = self._cache.get(lit)
+        if found is None:
+            found = self._cache[lit] = (self._in_words(lit) if lit and not any(c.isspace() or c == "\x00" for c in lit)
+                                        else self._in_text(lit))
+        return found
+
+    def _in_words(self, lit: str) -> set[int]:
+        hits: set[int] = set()
+        i = self._words.find(lit)
+        while i >= 0:
+            k = bisect.bisect_right(self._offsets, i) - 1
+            hits.update(self._sentences[k])
+            nxt = self._offsets[k + 1] if k + 1 < len(self._offsets) else len(self._words)
+            i = self._words.find(lit, nxt)
+        return hits
+
+    def _in_text(self, lit: str) -> set[int]:
+        """A literal with a space in it: search the text, keeping hits inside one sentence."""
+        hits: set[int] = set()
+        lowered, starts, ends = self.lowered, self.starts, self.ends
+        i = lowered.find(lit)
+        while i >= 0:
+            si = bisect.bisect_right(starts, i) - 1
+            if si >= 0 and i + len(lit) <= ends[si]:
+                hits.add(si)
+                i = lowered.find(lit, ends[si])
+            else:
+                i = lowered.find(lit, i + 1)
+        return hits
+
+
+def _candidate_sentences(literals: tuple[str, ...] | None, index: _LiteralIndex) -> list[int]:
+    """Indexes of the sentences that contain one of ``literals`` (all of them if None)."""
     if literals is None:
-        return list(range(len(starts)))
+        return list(range(len(index.starts)))
     found: set[int] = set()
     for lit in literals:
-        if lit not in cache:
-            hits: set[int] = set()
-            i = lowered.find(lit)
-            while i >= 0:
-                si = bisect.bisect_right(starts, i) - 1
-                if si >= 0 and i + len(lit) <= ends[si]:
-                    hits.add(si)
-                    i = lowered.find(lit, ends[si])
-                else:
-                    i = lowered.find(lit, i + 1)
-            cache[lit] = hits
-        found |= cache[lit]
+        found |= index.sentences(lit)
     return sorted(found)
 
 
