@@ -17,6 +17,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from .document import Document
 from .literals import literal_options
+from .lookaheads import core_regex
 from .prefixes import StartGate, fold, start_gate
 from .results import ClauseMatch
 from .rules import Rule
@@ -62,6 +63,7 @@ class ClauseAnalyzer:
         # (rule index, pattern index, is exclusion, compiled, the literal sets that can gate it)
         self.regexes: list[tuple[int, int, bool, re.Pattern[str], list[tuple[str, ...]]]] = []
         self._starts: list[StartGate | None] = []  # per regex: the strings its matches start with
+        self._cores: list[re.Pattern[str] | None] = []  # per regex: itself without its look-aheads
         self._keys: dict[int, tuple[int, int, bool]] = {}
         self._literal_counts: dict[str, int] = {}
         self._docs_counted = 0
@@ -87,7 +89,10 @@ class ClauseAnalyzer:
                     else:
                         rx = re.compile(pat.regex, re.I)  # type: ignore[arg-type]
                         self.regexes.append((ri, pi, neg, rx, literal_options(pat.regex, re.I)))
-                        self._starts.append(start_gate(pat.regex, re.I))
+                        core = core_regex(pat.regex)  # type: ignore[arg-type]
+                        self._cores.append(re.compile(core, re.I) if core else None)
+                        # the core's starts when the pattern starts with a look-ahead
+                        self._starts.append(start_gate(pat.regex, re.I) or (start_gate(core, re.I) if core else None))
 
     def _gates(self, lowered: str) -> list[tuple[str, ...] | None]:
         """For each regex, the literal set to gate it on: the rarest one in the first
@@ -175,7 +180,7 @@ class ClauseAnalyzer:
         gates = self._gates(lowered)
         literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
         items_in_order = sorted(lead_of)
-        for (ri, pi, neg, rx, options), literals, start in zip(self.regexes, gates, self._starts):
+        for (ri, pi, neg, rx, options), literals, start, core in zip(self.regexes, gates, self._starts, self._cores):
             pat = self._pattern(ri, pi, neg)
             candidates = _candidate_sentences(literals, literal_index)
             if literals is not None and lead_of:
@@ -196,10 +201,13 @@ class ClauseAnalyzer:
             if start is not None or others:
                 candidates = [si for si in candidates if _may_match(folded(si), start, others)]
             for si in candidates:
-                alone = rx.search(own(si)) is not None
+                # The core (the pattern without its look-aheads) is cheap and rarely matches;
+                # where it does not, the pattern cannot.
+                alone = (core is None or core.search(own(si)) is not None) and rx.search(own(si)) is not None
                 if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
-                if si in lead_of and (alone or _reaches_item(rx, full(si), len(own(si)), neg)):
+                if si in lead_of and (alone or ((core is None or core.search(full(si)) is not None)
+                                                and _reaches_item(rx, full(si), len(own(si)), neg))):
                     hit(ri, si, pat.weight, _name(pat), neg, with_lead=True)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
