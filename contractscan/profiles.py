@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import RuleError
 from .resources import data_dir
-from .rules import CLAUSE_ID
+from .rules import CLAUSE_ID, SAFE_LOADER
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3}
@@ -41,7 +41,7 @@ def builtin_profiles() -> dict[str, Path]:
 
 def _read(path: Path) -> Profile:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     except FileNotFoundError:
         raise RuleError(f"{path}: no such profile file") from None
     except yaml.YAMLError as exc:

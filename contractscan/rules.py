@@ -18,6 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import RuleError
 from .resources import data_dir
 
+# libyaml's safe loader where PyYAML was built with it: ten times faster, same documents.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 CLAUSE_ID = re.compile(r"^[a-z][a-z_]*(?:\.[a-z][a-z_]*)*$")
 
 
@@ -192,7 +195,7 @@ def _describe(exc: ValidationError, path: str, rule_id: str | None) -> str:
 def load_rule_file(path: str | Path) -> list[Rule]:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except FileNotFoundError:
         raise RuleError(f"{path}: no such rule file") from None
     except yaml.YAMLError as exc:

@@ -208,8 +208,11 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
                     unbroken = False
     every_line = [line for lines in page_lines for line in lines]
     if known:  # the same header printed mid-sheet (two pages per sheet) or mid-stream
+        # A line with a known key holds that key's longest word: a cheap test first.
+        needles = {max(re.findall(r"[a-z]+", key), key=len) for key in known}
         noise.update(Span(s, e) for s, e, t in every_line
-                     if len(t.strip()) <= _MAX_RUNNING_LINE and _running_key(t) in known)
+                     if len(t.strip()) <= _MAX_RUNNING_LINE and any(n in t.lower() for n in needles)
+                     and _running_key(t) in known)
     noise.update(_page_number_runs(every_line))
     return sorted(noise, key=lambda sp: sp.start)
 
