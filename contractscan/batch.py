@@ -149,6 +149,7 @@ class Job:
     name: str
     data: bytes | None = None
     sha256: str | None = None
+    size: int = 0  # bytes: the scheduler starts large files first
 
 
 @dataclass
@@ -443,6 +444,9 @@ class BatchProgress:
         self._progress.stop()
 
 
+_LOOKAHEAD = 64  # documents read ahead of the one in front (bounds memory when their bytes are read)
+
+
 def scan_sources(
     paths: Iterable[str],
     settings: ScanSettings,
@@ -474,28 +478,41 @@ def scan_sources(
     interrupted = True
     try:
         while True:
-            # Keep the workers busy: read, look up and submit ahead of the document in front.
+            # Read ahead of the document in front, and keep the workers busy: up to
+            # LOOKAHEAD documents wait their turn, and the largest of them goes to the next
+            # free worker. A long contract started last keeps one worker busy while the
+            # others idle; started first, the short ones fill in around it. Results still
+            # come out in input order.
             while True:
                 window = runner.window if runner is not None else 1
-                in_flight = sum(1 for p in pending if p.future is not None)
-                if in_flight >= window or len(pending) >= max(64, 2 * window):
+                lookahead = _LOOKAHEAD if window > 1 else 1
+                unsubmitted = sum(1 for p in pending if p.result is None and p.future is None)
+                if unsubmitted >= lookahead or len(pending) >= max(_LOOKAHEAD, 2 * window):
                     break
                 nxt = next(queue, None)
                 if nxt is None:
                     break
                 item = _prepare(*nxt, settings, store, fingerprint, read_first)
-                if item.result is None:
-                    if runner is None:
-                        runner = _make_runner(settings, executor, scheduler, min(workers, to_scan))
-                        runner.keep_documents = attach
-                    item.future = runner.submit(item.job)
+                if item.result is None and runner is None:
+                    runner = _make_runner(settings, executor, scheduler, min(workers, to_scan))
+                    runner.keep_documents = attach
                 pending.append(item)
+            if runner is not None:
+                _top_up(runner, pending)
             if not pending:
                 break
             head = pending[0]
+            if head.result is None and head.future is None:
+                assert runner is not None
+                head.future = runner.submit(head.job)  # its turn has come: one over the window
             if head.future is not None:
                 assert runner is not None
-                while not runner.wait(head.future, 0.1 if bar else None):
+                # Waiting for the one in front, keep handing work to workers as they free up.
+                refill = any(p.result is None and p.future is None for p in pending)
+                while not runner.wait(head.future, 0.02 if refill else 0.1 if bar else None):
+                    if refill:
+                        _top_up(runner, pending)
+                        refill = any(p.result is None and p.future is None for p in pending)
                     if bar:
                         bar.tick()
                 if not _settle(head, runner, pending, settings):
@@ -517,6 +534,19 @@ def scan_sources(
             runner.close(interrupted=interrupted)
 
 
+def _top_up(runner: _Runner, pending: deque[_Pending]) -> None:
+    """Submit waiting documents, largest first, until the runner's window is full."""
+    in_flight = sum(1 for p in pending if p.future is not None and not p.future.done())
+    free = runner.window - in_flight
+    if free <= 0:
+        return
+    waiting = [p for p in pending if p.result is None and p.future is None]
+    if len(waiting) > 1:
+        waiting.sort(key=lambda p: p.job.size, reverse=True)
+    for item in waiting[:free]:
+        item.future = runner.submit(item.job)
+
+
 def _make_runner(settings: ScanSettings, executor: str, scheduler: str | None, workers: int) -> _Runner:
     if executor == "dask":
         return _Dask(settings, scheduler or "")
@@ -530,8 +560,13 @@ def _prepare(name: str, failed: ScanResult | None, settings: ScanSettings, store
     if failed is not None:
         return _Pending(job, result=failed)
     if not read_first:
+        try:
+            job.size = os.stat(name).st_size
+        except OSError:
+            pass  # the scan reports why
         return _Pending(job)
     job.data = _read(name, settings.load_options())
+    job.size = len(job.data or b"")
     if job.data is None:
         # Unreadable or too large: a local load of the path gives that file's exact error.
         return _Pending(job, result=_local_error(settings, name))

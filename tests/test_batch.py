@@ -146,3 +146,38 @@ def test_reports_showing_the_contract_get_the_document_back(folder, tmp_path, fm
     first = run_cli(str(folder), "--workers", "2", "--format", fmt, "--db", str(db))
     again = run_cli(str(folder), "--workers", "2", "--format", fmt, "--db", str(db))  # from the store
     assert first.stdout == again.stdout == one.stdout
+
+
+def test_the_largest_waiting_files_go_to_workers_first_and_results_keep_input_order(tmp_path):
+    from collections import deque
+    from concurrent.futures import Future
+
+    class Recorder(batch._Runner):
+        window = 2
+
+        def __init__(self) -> None:
+            self.submitted: list[str] = []
+
+        def submit(self, job):
+            self.submitted.append(job.name)
+            return Future()
+
+    pending = deque(batch._Pending(batch.Job(name, size=size)) for name, size in
+                    [("a", 10), ("b", 5000), ("c", 300), ("d", 90000)])
+    runner = Recorder()
+    batch._top_up(runner, pending)
+    assert runner.submitted == ["d", "b"]  # the window is full now
+    batch._top_up(runner, pending)
+    assert runner.submitted == ["d", "b"]
+    pending[3].future.set_result(None)  # d is done: one worker is free
+    batch._top_up(runner, pending)
+    assert runner.submitted == ["d", "b", "c"]
+
+    big = tmp_path / "z_big.txt"  # last by name, first to be scanned
+    big.write_text("\n\n".join(f"{n}. Confidentiality. Each party shall keep the other's information confidential."
+                               for n in range(1, 400)))
+    for n in range(5):
+        (tmp_path / f"{n}_small.txt").write_text("This Agreement is governed by the laws of the State of New York.")
+    done = run_cli(str(tmp_path), "--workers", "2", "--format", "jsonl", "--fail-on", "never")
+    names = [os.path.basename(r["source"]) for r in _jsonl(done)]
+    assert names == [*(f"{n}_small.txt" for n in range(5)), "z_big.txt"], done.stderr
