@@ -84,7 +84,7 @@ class ClauseAnalyzer:
                                 f"{'exclude' if neg else 'patterns'}.{pi}.tokens: {exc}"
                             ) from None
                     else:
-                        rx = re.compile(pat.regex, re.I)  # type: ignore[arg-type]
+                        rx = pat.compiled
                         self.regexes.append((ri, pi, neg, rx, literal_options(pat.regex, re.I)))
                         core = core_regex(pat.regex)  # type: ignore[arg-type]
                         self._cores.append(re.compile(core, re.I) if core else None)

@@ -43,10 +43,16 @@ class Weighted(_Strict):
             raise ValueError("give exactly one of phrase, tokens or regex")
         if self.regex is not None:
             try:
-                re.compile(self.regex)
+                self.compiled  # noqa: B018 - compiled once here, as the analyser uses it
             except re.error as exc:
                 raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
         return self
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        """The regex as rules are matched: case-insensitive."""
+        assert self.regex is not None
+        return re.compile(self.regex, re.I)
 
 
 class Scoring(_Strict):
