@@ -129,11 +129,13 @@ class ClauseAnalyzer:
                 sent_starts.append(base + sent.start_char)
                 sent_ends.append(base + sent.end_char)
                 sent_clause.append(ci)
+            found = (list(self.matcher(sdoc)) if len(self.matcher) else []) + (
+                list(self.phrases(sdoc)) if len(self.phrases) else [])
+            if not found:
+                continue
             tok_sent = [0] * len(sdoc)
             for si, sent in enumerate(sdoc.sents, start=first):
                 tok_sent[sent.start:sent.end] = [si] * (sent.end - sent.start)
-            found = (list(self.matcher(sdoc)) if len(self.matcher) else []) + (
-                list(self.phrases(sdoc)) if len(self.phrases) else [])
             for kid, s, _e in found:
                 ri, pi, neg = self._keys[kid]
                 pat = self._pattern(ri, pi, neg)
@@ -359,6 +361,9 @@ def _may_match(text: str, start: StartGate | None, needed: list[tuple[str, ...]]
     return True
 
 
+_SPACE_OR_NUL = re.compile(r"[\s\x00]")
+
+
 class _LiteralIndex:
     """Which sentences hold a literal, for one document.
 
@@ -384,7 +389,7 @@ class _LiteralIndex:
     def sentences(self, lit: str) -> set[int]:
         found = self._cache.get(lit)
         if found is None:
-            found = self._cache[lit] = (self._in_words(lit) if lit and not any(c.isspace() or c == "\x00" for c in lit)
+            found = self._cache[lit] = (self._in_words(lit) if lit and not _SPACE_OR_NUL.search(lit)
                                         else self._in_text(lit))
         return found
 

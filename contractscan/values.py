@@ -81,12 +81,17 @@ _FUNCTION_WORDS = frozenset(
 _SHORT_WORDS = frozenset("new san los las old day law fee sum pay due use may can own set one two six ten".split())
 
 
+_DROP_ASCII_LOWER = dict.fromkeys(range(ord("a"), ord("z") + 1))
+
+
 def recase_all_caps(text: str) -> str:
     """'LAWS OF THE STATE OF NEW YORK' -> 'Laws of the State of New York'.
 
     Text that is not mostly upper case comes back unchanged. Words of up to three
     letters that are not function words ("PRC", "USA") stay upper case.
     """
+    if len(text) - len(text.translate(_DROP_ASCII_LOWER)) > 0.2 * len(text):
+        return text  # a fifth of it lower-case letters: not mostly upper case (the common case, at C speed)
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 8 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
         return text
