@@ -64,6 +64,8 @@ class ClauseAnalyzer:
         self.regexes: list[tuple[int, int, bool, re.Pattern[str], list[tuple[str, ...]]]] = []
         self._starts: list[StartGate | None] = []  # per regex: the strings its matches start with
         self._cores: list[re.Pattern[str] | None] = []  # per regex: itself without its look-aheads
+        # per regex: the start gates of the pattern and of its core, to search only where a match can start
+        self._search_starts: list[tuple[StartGate | None, StartGate | None]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
         for ri, rule in enumerate(rules):
             for neg, pats in ((False, rule.patterns), (True, rule.exclude)):
@@ -88,8 +90,11 @@ class ClauseAnalyzer:
                         self.regexes.append((ri, pi, neg, rx, literal_options(pat.regex, re.I)))
                         core = core_regex(pat.regex)  # type: ignore[arg-type]
                         self._cores.append(re.compile(core, re.I) if core else None)
+                        own_start = start_gate(pat.regex, re.I)
+                        core_start = start_gate(core, re.I) if core else None
+                        self._search_starts.append((own_start, core_start))
                         # the core's starts when the pattern starts with a look-ahead
-                        self._starts.append(start_gate(pat.regex, re.I) or (start_gate(core, re.I) if core else None))
+                        self._starts.append(own_start or core_start)
         # Per regex, the literal set to gate it on: the one whose shortest literal is longest
         # (long words are rare words). Any choice gives the same matches; this one scanned the
         # dev contracts about as fast as counting literals in the first documents did, and
@@ -171,7 +176,15 @@ class ClauseAnalyzer:
         gates = self._gate_literals
         literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
         items_in_order = sorted(lead_of)
-        for (ri, pi, neg, rx, options), literals, start, core in zip(self.regexes, gates, self._starts, self._cores):
+        folded_own_texts: dict[int, str] = {}
+
+        def folded_own(si: int) -> str:
+            if si not in folded_own_texts:
+                folded_own_texts[si] = folded(si) if si not in lead_of else fold(own(si))
+            return folded_own_texts[si]
+
+        for (ri, pi, neg, rx, options), literals, start, core, (rx_starts, core_starts) in zip(
+                self.regexes, gates, self._starts, self._cores, self._search_starts):
             pat = self._pattern(ri, pi, neg)
             candidates = _candidate_sentences(literals, literal_index)
             if literals is not None and lead_of:
@@ -194,7 +207,8 @@ class ClauseAnalyzer:
             for si in candidates:
                 # The core (the pattern without its look-aheads) is cheap and rarely matches;
                 # where it does not, the pattern cannot.
-                alone = (core is None or core.search(own(si)) is not None) and rx.search(own(si)) is not None
+                alone = ((core is None or _search(core, own(si), core_starts, folded_own, si) is not None)
+                         and _search(rx, own(si), rx_starts, folded_own, si) is not None)
                 if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
                 if si in lead_of and (alone or ((core is None or core.search(full(si)) is not None)
@@ -307,6 +321,24 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
 # A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
 # it becomes a middle dot so that "[^.]" in a pattern can run across it.
 _INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
+
+
+def _search(rx: re.Pattern[str], text: str, starts: StartGate | None, folded, si: int) -> re.Match[str] | None:
+    """``rx.search(text)``, trying only the positions where a match can start.
+
+    ``re`` would try the pattern at every character; the start gate finds the few places
+    one of the strings its matches start with occurs (in the case-folded text, which has
+    the same offsets), and ``match`` there gives the leftmost match, as search would."""
+    if starts is None:
+        return rx.search(text)
+    low = folded(si)
+    if len(low) != len(text):  # a letter whose lower case is longer: offsets differ
+        return rx.search(text)
+    for pos in starts.positions(low):
+        m = rx.match(text, pos)
+        if m is not None:
+            return m
+    return None
 
 
 def _is_heading_text(sentence: str, clause: Clause) -> bool:

@@ -12,6 +12,7 @@ never drops a sentence the pattern could match. Patterns whose start is not lite
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from re import _constants as _c  # noqa: N812 - the stdlib's own names
 from re import _parser as _sre_parse
@@ -143,7 +144,13 @@ class StartGate:
         # "terminat" covers "terminate" and "termination": keep the shortest.
         shortest = sorted(p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes))
         self.strings = tuple(shortest)
-        self._search = re.compile(_trie_regex(prefixes)).search if len(shortest) > _MAX_IN_TESTS else None
+        trie = _trie_regex(prefixes)
+        self._search = re.compile(trie).search if len(shortest) > _MAX_IN_TESTS else None
+        self._starts = re.compile(f"(?=(?:{trie}))").finditer  # every position, overlapping ones too
+
+    def positions(self, folded: str) -> Iterator[int]:
+        """Where in ``folded`` a match can start: the only places a search need try."""
+        return (m.start() for m in self._starts(folded))
 
     def __call__(self, folded: str) -> bool:
         if self._search is not None:

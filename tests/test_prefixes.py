@@ -44,6 +44,19 @@ def test_a_gate_never_refuses_a_text_the_pattern_matches(text, words):
             assert gate is None or gate(fold(text)), pattern
 
 
+@given(text=st.text(alphabet=ALPHABET, max_size=60), words=st.lists(st.sampled_from(WORDS), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_searching_only_where_a_match_can_start_finds_the_same_match(text, words):
+    from contractscan.analyse import _search
+
+    text = " ".join([text, *words, text[::-1]])
+    for pattern in TRICKY:
+        rx, gate = re.compile(pattern, re.I), start_gate(pattern, re.I)
+        want = rx.search(text)
+        got = _search(rx, text, gate, lambda _: fold(text), 0)
+        assert (want and want.span()) == (got and got.span()), pattern
+
+
 def test_starts_are_read_from_the_pattern():
     assert literal_prefixes(r"\b(?:hereby )?(?:assigns?|transfers?)\b", re.I) == {
         "assign", "assigns", "transfer", "transfers",
@@ -70,6 +83,8 @@ def ungated():
     clauses = analyzer.clauses
     clauses.regexes = [(ri, pi, neg, rx, []) for ri, pi, neg, rx, _ in clauses.regexes]
     clauses._starts = [None] * len(clauses.regexes)
+    clauses._search_starts = [(None, None)] * len(clauses.regexes)
+    clauses._cores = [None] * len(clauses.regexes)
     return analyzer
 
 
