@@ -144,13 +144,17 @@ class StartGate:
         # "terminat" covers "terminate" and "termination": keep the shortest.
         shortest = sorted(p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes))
         self.strings = tuple(shortest)
-        trie = _trie_regex(prefixes)
-        self._search = re.compile(trie).search if len(shortest) > _MAX_IN_TESTS else None
-        self._starts = re.compile(f"(?=(?:{trie}))").finditer  # every position, overlapping ones too
+        find = re.compile(_trie_regex(prefixes)).search
+        self._search = find if len(shortest) > _MAX_IN_TESTS else None
+        self._find = find
 
     def positions(self, folded: str) -> Iterator[int]:
-        """Where in ``folded`` a match can start: the only places a search need try."""
-        return (m.start() for m in self._starts(folded))
+        """Where in ``folded`` a match can start, in order (overlapping ones too): the only
+        places a search need try."""
+        m = self._find(folded)
+        while m is not None:
+            yield m.start()
+            m = self._find(folded, m.start() + 1)
 
     def __call__(self, folded: str) -> bool:
         if self._search is not None:
