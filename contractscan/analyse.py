@@ -152,37 +152,18 @@ class ClauseAnalyzer:
         # alone is judged too, so that words in the lead-in cannot veto what the item says.
         lead_of = _lead_ins(bodies, sent_clause)
         lowered = _lower_same_length(flat)
-        own_texts: dict[int, str] = {}
-        full_texts: dict[int, str] = {}
-
-        def own(si: int) -> str:
-            if si not in own_texts:  # one space between words, as rule authors write them
-                own_texts[si] = _INNER_DOT.sub("\u00b7", " ".join(flat[sent_starts[si]:sent_ends[si]].split()))
-            return own_texts[si]
-
-        def full(si: int) -> str:
-            if si not in full_texts:
-                full_texts[si] = f"{full(lead_of[si])} {own(si)}" if si in lead_of else own(si)
-            return full_texts[si]
-
-        folded_texts: dict[int, str] = {}
-
-        def folded(si: int) -> str:
-            """Case-folded, all a pattern reads at ``si``: the sentence after its lead-ins."""
-            if si not in folded_texts:
-                folded_texts[si] = fold(full(si))
-            return folded_texts[si]
+        # Each sentence as patterns read it: one space between words, as rule authors write
+        # them; after its lead-ins (an item); case-folded for the gates.
+        own_all = [_INNER_DOT.sub("\u00b7", " ".join(flat[s:e].split())) for s, e in zip(sent_starts, sent_ends)]
+        full_all = list(own_all)
+        for si in sorted(lead_of):  # a lead-in comes before its items
+            full_all[si] = f"{full_all[lead_of[si]]} {own_all[si]}"
+        folded_all = [fold(t) for t in full_all]
+        folded_own_all = [fold(own_all[si]) if si in lead_of else folded_all[si] for si in range(len(own_all))]
 
         gates = self._gate_literals
         literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
         items_in_order = sorted(lead_of)
-        folded_own_texts: dict[int, str] = {}
-
-        def folded_own(si: int) -> str:
-            if si not in folded_own_texts:
-                folded_own_texts[si] = folded(si) if si not in lead_of else fold(own(si))
-            return folded_own_texts[si]
-
         for (ri, pi, neg, rx, options), literals, start, core, (rx_starts, core_starts) in zip(
                 self.regexes, gates, self._starts, self._cores, self._search_starts):
             pat = self._pattern(ri, pi, neg)
@@ -202,17 +183,20 @@ class ClauseAnalyzer:
             # (read after its lead-ins) lacking either cannot match. These tests cost a
             # fraction of the searches they save, and the matches are the same.
             others = [o for o in options if o != literals and all(w.isascii() for w in o)]
-            if start is not None or others:
-                candidates = [si for si in candidates if _may_match(folded(si), start, others)]
+            if start is not None:
+                candidates = start.keep(candidates, folded_all)
+            for option in others:
+                candidates = _holding(candidates, option, folded_all)
             for si in candidates:
                 # The core (the pattern without its look-aheads) is cheap and rarely matches;
                 # where it does not, the pattern cannot.
-                alone = ((core is None or _search(core, own(si), core_starts, folded_own, si) is not None)
-                         and _search(rx, own(si), rx_starts, folded_own, si) is not None)
+                sentence = own_all[si]
+                alone = ((core is None or _search(core, sentence, core_starts, folded_own_all[si]) is not None)
+                         and _search(rx, sentence, rx_starts, folded_own_all[si]) is not None)
                 if alone:
                     hit(ri, si, pat.weight, _name(pat), neg)
-                if si in lead_of and (alone or ((core is None or core.search(full(si)) is not None)
-                                                and _reaches_item(rx, full(si), len(own(si)), neg))):
+                if si in lead_of and (alone or ((core is None or core.search(full_all[si]) is not None)
+                                                and _reaches_item(rx, full_all[si], len(sentence), neg))):
                     hit(ri, si, pat.weight, _name(pat), neg, with_lead=True)
 
         # heading-only evidence: a strong heading accepts the first sentence below it
@@ -221,11 +205,12 @@ class ClauseAnalyzer:
                 continue
             done_headings: set[str] = set()
             for si, ci in enumerate(sent_clause):
-                c = bodies[ci]
-                own = _matching_heading(rule.heading_regex, c)
-                if own and own not in done_headings:
-                    done_headings.add(own)
-                    hit(ri, si, rule.scoring.heading_only, f"heading: {own}", False)
+                if not any(c.isalpha() for c in own_all[si]) or _is_heading_text(own_all[si], bodies[ci]):
+                    continue  # "2." or the heading itself: the clause starts after it
+                label = _matching_heading(rule.heading_regex, bodies[ci])
+                if label and label not in done_headings:
+                    done_headings.add(label)
+                    hit(ri, si, rule.scoring.heading_only, f"heading: {label}", False)
 
         best: dict[tuple[int, int], ClauseMatch] = {}
         for key in hits.keys() | hits_with_lead.keys():
@@ -237,11 +222,11 @@ class ClauseAnalyzer:
             clause = bodies[sent_clause[si]]
             if rule.exclude_heading_regex is not None and _matching_heading(rule.exclude_heading_regex, clause):
                 continue
-            if not rule.in_definitions and _DEFINITION.match(own(si)):
+            if not rule.in_definitions and _DEFINITION.match(own_all[si]):
                 continue  # '"Client Data" means ... insurance data' defines a term; it binds no one
             score = h.score
             cue = _matching_heading(rule.heading_regex, clause) if rule.heading_regex is not None else None
-            if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own(si), clause):
+            if cue and not h.names[0].startswith("heading:") and not _is_heading_text(own_all[si], clause):
                 score += rule.scoring.heading_bonus
             if score < rule.scoring.threshold - 1e-9:  # 0.35 + 0.3 must reach 0.65
                 continue
@@ -323,18 +308,15 @@ def _lead_ins(bodies: list[Clause], sent_clause: list[int]) -> dict[int, int]:
 _INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
 
 
-def _search(rx: re.Pattern[str], text: str, starts: StartGate | None, folded, si: int) -> re.Match[str] | None:
+def _search(rx: re.Pattern[str], text: str, starts: StartGate | None, folded: str) -> re.Match[str] | None:
     """``rx.search(text)``, trying only the positions where a match can start.
 
     ``re`` would try the pattern at every character; the start gate finds the few places
-    one of the strings its matches start with occurs (in the case-folded text, which has
-    the same offsets), and ``match`` there gives the leftmost match, as search would."""
-    if starts is None:
+    one of the strings its matches start with occurs (in ``folded``, the case-folded text,
+    which has the same offsets), and ``match`` there gives the leftmost match, as search would."""
+    if starts is None or len(folded) != len(text):  # a letter whose lower case is longer: offsets differ
         return rx.search(text)
-    low = folded(si)
-    if len(low) != len(text):  # a letter whose lower case is longer: offsets differ
-        return rx.search(text)
-    for pos in starts.positions(low):
+    for pos in starts.positions(folded):
         m = rx.match(text, pos)
         if m is not None:
             return m
@@ -379,18 +361,12 @@ def _lower_same_length(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. "İ" lowers to 2 chars
 
 
-def _may_match(text: str, start: StartGate | None, needed: list[tuple[str, ...]]) -> bool:
-    """``text`` (case-folded) has a string the pattern's matches start with, and one of
-    each literal set it cannot match without."""
-    if start is not None and not start(text):
-        return False
-    for option in needed:
-        for word in option:
-            if word in text:
-                break
-        else:
-            return False
-    return True
+def _holding(candidates: list[int], option: tuple[str, ...], texts: list[str]) -> list[int]:
+    """The candidates whose (case-folded) text holds one of ``option``'s literals."""
+    if len(option) == 1:
+        word = option[0]
+        return [si for si in candidates if word in texts[si]]
+    return [si for si in candidates if any(w in texts[si] for w in option)]
 
 
 _SPACE_OR_NUL = re.compile(r"[\s\x00]")

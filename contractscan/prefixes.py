@@ -148,6 +148,17 @@ class StartGate:
         self._search = find if len(shortest) > _MAX_IN_TESTS else None
         self._find = find
 
+    def keep(self, candidates: list[int], texts: list[str]) -> list[int]:
+        """The candidates whose folded text holds a start string (``self(text)`` for each)."""
+        if self._search is not None:
+            search = self._search
+            return [si for si in candidates if search(texts[si])]
+        if len(self.strings) == 1:
+            first = self.strings[0]
+            return [si for si in candidates if first in texts[si]]
+        strings = self.strings
+        return [si for si in candidates if any(s in texts[si] for s in strings)]
+
     def positions(self, folded: str) -> Iterator[int]:
         """Where in ``folded`` a match can start, in order (overlapping ones too): the only
         places a search need try."""

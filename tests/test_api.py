@@ -107,6 +107,21 @@ def test_user_rules_and_profiles(tmp_path):
     assert any(f.rule == "dispute_resolution" for f in r.findings)
 
 
+def test_a_rule_accepting_a_strong_heading_alone_finds_the_clause_under_it(tmp_path):
+    rule = tmp_path / "escrow.yaml"
+    rule.write_text(
+        "id: source_code_escrow\nname: Source code escrow\ndescription: Code held by an agent.\n"
+        "headings: ['source code escrow']\nscoring:\n  heading_only: 0.7\n"
+        "recommendation: Put the source code in escrow.\n"
+    )
+    text = ("1. Services. The Supplier shall provide the services.\n\n"
+            "2. Source Code Escrow. The parties will agree the arrangements separately.\n")
+    result = contractscan.Analyzer(rules=[str(rule)]).scan(text)
+    [clause] = result.clauses_for("source_code_escrow")
+    assert clause.section.startswith("2") and "arrangements" in clause.text
+    assert any(m.startswith("heading:") for m in clause.matched)
+
+
 def test_invalid_rule_file_names_file_rule_and_field(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x_rule\nname: X\ndescription: d\nrecommendation: r\n"
