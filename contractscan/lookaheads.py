@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 _LEADING_ANY = (".*?", ".*")
+_STEP = {"(": 1, ")": -1, "|": 0}
 
 
 def core_regex(pattern: str) -> str | None:
@@ -85,10 +86,11 @@ def _skip_class(pattern: str, i: int) -> int | None:
     return None
 
 
-def _group_end(pattern: str, i: int) -> int | None:
-    """Index of the ``)`` closing the group that opens at ``i``."""
+def _structure(pattern: str, start: int = 0):
+    """(index, character, depth before it) for each ``(``, ``)`` and ``|`` that is syntax:
+    escapes and character classes skipped. Raises ValueError on an unclosed class."""
     depth = 0
-    j = i
+    j = start
     while j < len(pattern):
         c = pattern[j]
         if c == "\\":
@@ -97,44 +99,39 @@ def _group_end(pattern: str, i: int) -> int | None:
         if c == "[":
             k = _skip_class(pattern, j)
             if k is None:
-                return None
+                raise ValueError("unclosed character class")
             j = k + 1
             continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return j
+        if c in "()|":
+            yield j, c, depth
+            depth += _STEP[c]
         j += 1
+
+
+def _group_end(pattern: str, i: int) -> int | None:
+    """Index of the ``)`` closing the group that opens at ``i``."""
+    try:
+        for j, c, depth in _structure(pattern, i):
+            if c == ")" and depth == 1:
+                return j
+    except ValueError:
+        return None
     return None
 
 
 def _top_level_branches(pattern: str) -> list[str] | None:
     out: list[str] = []
-    depth = 0
     start = 0
-    j = 0
-    while j < len(pattern):
-        c = pattern[j]
-        if c == "\\":
-            j += 2
-            continue
-        if c == "[":
-            k = _skip_class(pattern, j)
-            if k is None:
-                return None
-            j = k + 1
-            continue
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[start:j])
-            start = j + 1
-        j += 1
-    if depth != 0:
+    level = 0
+    try:
+        for j, c, depth in _structure(pattern):
+            if c == "|" and depth == 0:
+                out.append(pattern[start:j])
+                start = j + 1
+            level = depth + _STEP[c]
+    except ValueError:
+        return None
+    if level != 0:
         return None
     out.append(pattern[start:])
     return out
