@@ -48,6 +48,9 @@ class Clause:
 _DANGLING = re.compile(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
 
 
+_CAPS_RUN_IN = re.compile(r"^([A-Z0-9 ,;'&/()\-–—]{3,60})\.\s")
+
+
 def _is_caps_heading(line: str) -> bool:
     """Short ALL-CAPS lines are headings; ALL-CAPS sentences (waivers, caps) are not."""
     words = line.split()
@@ -73,6 +76,11 @@ def split_heading(body: str) -> tuple[str | None, str]:
     ):
         # "LIMITATION OF LIABILITY." or "LIMITATION OF LIABILITY. Neither ..." (caps heading then body)
         m = re.match(r"^([A-Z0-9 ,;'&/()\-–—]+?)[.:]?(?:\s+(?=[A-Z][a-z])|$)", line)
+        if m is None:
+            # "LIMITATION OF LIABILITY. EXCEPT FOR ..." (body in capitals too): the heading ends at its period
+            m = _CAPS_RUN_IN.match(line)
+            if m is not None and not _is_caps_heading(m.group(1)):
+                m = None
         head = (m.group(1) if m else line).strip(" .:")
         if head and len(head) > 2:
             return head, body[body.find(head) + len(head):].lstrip(" .:")

@@ -89,3 +89,11 @@ def test_all_caps_sentence_is_not_a_heading():
     clauses = segment(Document(text=text))
     waiver = _by_start(clauses, "TRIAL BY JURY")
     assert not waiver.heading_only
+
+
+def test_a_capitals_heading_run_into_a_capitals_body_ends_at_its_period():
+    text = ("10. LIMITATION ON LIABILITY. EXCEPT IN THE EVENT OF A BREACH OF SECTION 8, IN\n"
+            "NO EVENT SHALL EITHER PARTY BE LIABLE FOR ANY INDIRECT DAMAGES.")
+    [clause] = [c for c in segment(Document(text=text)) if "INDIRECT" in c.text]
+    assert clause.heading == "LIMITATION ON LIABILITY"
+    assert clause.section == "10. LIMITATION ON LIABILITY"
