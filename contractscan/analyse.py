@@ -234,6 +234,10 @@ class ClauseAnalyzer:
             key = (ri, sent_clause[si])
             prev = best.get(key)
             value, days = self._value(rule, text[s:e], text[clause.start:clause.end])
+            if clause.body_start is not None and s < clause.body_start < e:
+                # "12.3 Governing Law This Agreement ..." read as one sentence (a heading line
+                # without a period): the quote starts where the clause does; the section names it
+                s = clause.body_start
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days

@@ -43,6 +43,7 @@ class Clause:
     heading_only: bool = False
     in_toc: bool = False
     level: int = 0
+    body_start: int | None = None  # where the text after the number and heading begins
 
 
 _DANGLING = re.compile(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
@@ -223,6 +224,7 @@ def segment(doc: Document) -> list[Clause]:
                 heading_only=heading_only,
                 in_toc=in_toc,
                 level=level,
+                body_start=end - len(remainder) if heading is not None and remainder.strip() else None,
             )
         )
     _mark_tables_of_contents(clauses)
