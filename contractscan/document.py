@@ -25,8 +25,9 @@ class LoadWarning:
 class Document:
     """Text of a contract plus where each part came from.
 
-    ``page_starts[i]`` is the offset where page ``i + 1`` begins; DOCX and text
-    documents have no pages, so the list is empty and ``page_at`` returns None.
+    ``page_starts[i]`` is the offset where page ``i + 1`` begins; text files (and
+    DOCX files Word never laid out) have no pages, so the list is empty and
+    ``page_at`` returns None.
     ``noise`` lists spans (running headers, footers, page numbers) that stay in
     ``text`` so offsets keep matching the source, but are not clause text.
     """

@@ -121,3 +121,27 @@ def test_legacy_word_formats_say_how_to_convert(data, kind):
         load_bytes(data)
     assert kind in err.value.message
     assert "libreoffice --headless --convert-to docx" in err.value.message
+
+
+PAGE_BREAK = "<w:r><w:lastRenderedPageBreak/></w:r>"
+
+
+def test_pages_come_from_the_page_breaks_word_recorded(analyzer):
+    body = (para("MASTER SERVICES AGREEMENT") + para("1. Services. The Supplier shall perform the services.")
+            + para(PAGE_BREAK, "2. Confidentiality. Each party shall keep the other party's Confidential "
+                   "Information confidential and shall not disclose it to any third party.")
+            + para("Filler on page two.") + para(PAGE_BREAK, "3. Governing Law. " + GOVERNING)
+            + para("Numbered on page three too", num=1, level=0))
+    doc = load_bytes(docx(body, numbering=build.outline_numbering()))
+    assert doc.page_count == 3 and "\ufdd0" not in doc.text
+    assert doc.page_at(doc.text.index("2. Confidentiality")) == 2
+    assert doc.page_at(doc.text.index("3. Governing Law")) == 3
+    result = analyzer.scan(docx(body, numbering=build.outline_numbering()))
+    assert result.pages == 3
+    assert {c.page for c in result.clauses_for("governing_law")} == {3}
+    assert {c.page for c in result.clauses_for("confidentiality")} == {2}
+
+
+def test_a_document_word_never_laid_out_has_no_pages():
+    doc = load_bytes(docx(para("1. Services. The Supplier shall perform the services.")))
+    assert doc.page_count is None and doc.page_at(0) is None

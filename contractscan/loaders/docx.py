@@ -8,7 +8,10 @@
   paragraph reads "12.1 Fees ..." as the user sees it and the segmenter finds
   its section label;
 - footnotes and endnotes appended at the end under their own heading; page
-  headers, footers and comments are separate parts and never read.
+  headers, footers and comments are separate parts and never read;
+- page numbers from the page breaks Word records where it laid out each page
+  when it last saved the file (``w:lastRenderedPageBreak``); a file never laid
+  out by Word has none, and its clauses carry no page.
 
 Hostile archives: the parts read are capped by their declared size and by the
 bytes actually inflated (``LoadOptions.max_decompressed_bytes``), a part with
@@ -41,6 +44,10 @@ _FOOTNOTES_REL = "/footnotes"
 _ENDNOTES_REL = "/endnotes"
 _NUMBERING_REL = "/numbering"
 _STYLES_REL = "/styles"
+
+
+# Where Word last began a new page; a Unicode noncharacter, so no document text holds it.
+_PAGE_MARK = "\ufdd0"
 
 
 def w(tag: str) -> str:
@@ -375,7 +382,12 @@ class _Reader:
         text = "".join(parts)
         label = self.numbering.label(p)
         if text.strip() or label:
-            yield f"{label} {text.lstrip()}" if label else text
+            if label:
+                body = text.lstrip()
+                marks = len(body) - len(body.lstrip(_PAGE_MARK))  # a page that begins here begins before the number
+                yield f"{_PAGE_MARK * marks}{label} {body[marks:].lstrip()}"
+            else:
+                yield text
         for box in boxes:
             yield from self.blocks(box)
 
@@ -385,11 +397,13 @@ class _Reader:
             if not isinstance(tag, str) or tag in _HIDDEN:
                 continue
             if tag == T:
-                parts.append(child.text or "")
+                parts.append((child.text or "").replace(_PAGE_MARK, ""))
             elif tag == w("tab"):
                 parts.append(" ")
             elif tag in (w("br"), w("cr")):
                 parts.append("\n")
+            elif tag == w("lastRenderedPageBreak"):
+                parts.append(_PAGE_MARK)
             elif tag == w("noBreakHyphen"):
                 parts.append("-")
             elif tag == TXBX:
@@ -454,9 +468,18 @@ def load_docx(data: bytes, source: str, options: LoadOptions) -> Document:
         if notes:
             paragraphs += [heading, *notes]
     text = normalise_text("\n\n".join(p.strip("\n") for p in paragraphs))
+    page_starts: list[int] = []
+    if _PAGE_MARK in text:
+        pages = text.split(_PAGE_MARK)
+        text = "".join(pages)
+        pos = 0
+        for page in pages:
+            page_starts.append(pos)
+            pos += len(page)
     if not text.strip():
         raise NoText("the document contains no text")
-    doc = Document(text=text, source=source, format="docx")
+    doc = Document(text=text, source=source, format="docx", page_starts=page_starts,
+                   page_count=len(page_starts) or None)
     if changes:
         doc.warnings.append(
             LoadWarning(
