@@ -136,6 +136,7 @@ def segment(doc: Document) -> list[Clause]:
     cur_end = 0
     cur_kind = cur_num = None
     prev_line_end_punct = True
+    prev_stripped = ""
     gap = False  # a blank line since the last text line
     for s, e, raw in _lines(text):
         stripped = raw.strip()
@@ -171,13 +172,19 @@ def segment(doc: Document) -> list[Clause]:
                 and not stripped[m.end():][:1].isupper():
             # "... at least as protective as this\nSection 8; and (c) ..." is a wrapped cross-reference
             kind = num = None
-        is_caps_heading = kind is None and _is_caps_heading(stripped)
+        # "... MERCHANTABILITY AND" / "FITNESS FOR A PARTICULAR PURPOSE.": a capitals sentence
+        # wrapped after a connective goes on; its last line is not a heading.
+        is_caps_heading = kind is None and _is_caps_heading(stripped) and not (
+            cur_start is not None and not prev_line_end_punct
+            and (_DANGLING.search(prev_stripped) is not None
+                 or (prev_stripped.endswith(",") and prev_stripped.upper() == prev_stripped)))
         if kind is not None or is_caps_heading or cur_start is None:
             if cur_start is not None:
                 paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
             cur_start, cur_kind, cur_num = lead, kind, num
         cur_end = s + len(raw.rstrip())
         prev_line_end_punct = bool(re.search(r"[.;:]$", stripped)) or is_caps_heading
+        prev_stripped = stripped
     if cur_start is not None:
         paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
 

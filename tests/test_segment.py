@@ -107,3 +107,12 @@ def test_a_quote_starts_after_a_heading_line_the_sentence_ran_into():
     [clause] = Analyzer().scan(text).clauses_for("governing_law")
     assert clause.text.startswith("This Agreement shall be governed")
     assert clause.section == "12.3 Governing Law" and text[clause.start:].startswith("This Agreement")
+
+
+def test_the_last_line_of_a_wrapped_capitals_sentence_is_not_a_heading():
+    text = ("4. WARRANTY AND LIABILITY\n4.1 Warranty. THE SUPPLIER DISCLAIMS ALL IMPLIED WARRANTIES, INCLUDING "
+            "MERCHANTABILITY AND\nFITNESS FOR A PARTICULAR PURPOSE.\n4.2 PRODUCT INDEMNITY. The Supplier shall "
+            "indemnify the Customer.")
+    clauses = segment(Document(text=text))
+    assert _by_start(clauses, "FITNESS FOR").section == "4. WARRANTY AND LIABILITY > 4.1 Warranty"
+    assert _by_start(clauses, "indemnify").section == "4. WARRANTY AND LIABILITY > 4.2 PRODUCT INDEMNITY"
