@@ -48,13 +48,16 @@ def blank_pages(data: bytes, page_numbers: list[int], options: LoadOptions) -> s
     pdf = pdfium.PdfDocument(data, password=options.password)
     try:
         for number in page_numbers:
-            page = pdf[number - 1]
             try:
-                width, height = page.get_size()
-                scale = min(_INK_SCALE, math.sqrt(_INK_MAX_PIXELS / max(width * height, 1.0)))
-                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
-            finally:
-                page.close()
+                page = pdf[number - 1]
+                try:
+                    width, height = page.get_size()
+                    scale = min(_INK_SCALE, math.sqrt(_INK_MAX_PIXELS / max(width * height, 1.0)))
+                    image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+                finally:
+                    page.close()
+            except (pdfium.PdfiumError, ValueError, OSError):
+                continue  # cannot be drawn: not known to be blank, so OCR or a warning deals with it
             if _no_text_ink(numpy.asarray(image) < _INK_LEVEL):
                 blank.add(number)
     finally:
