@@ -22,6 +22,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subproce
     """Run the CLI as a user would: a separate process, output captured."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("SOURCE_DATE_EPOCH", "1795000000")  # reports say when they were made: the same in every run
     return subprocess.run(
         [sys.executable, "-m", "contractscan", *args],
         capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=timeout,

@@ -236,3 +236,10 @@ def test_pages_are_marked_and_running_headers_greyed(analyzer):
     assert "".join(view.text) == doc.text
     assert {c.id for c in result.clauses} >= {"confidentiality", "termination"}
     assert all(view.tags[f"c1-m{j}"] == c.start for j, c in enumerate(result.clauses))
+
+
+def test_the_report_date_follows_source_date_epoch_so_runs_can_be_compared():
+    first = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")
+    second = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")
+    assert "generated 2026-11-18 11:06 UTC" in first.stdout  # SOURCE_DATE_EPOCH=1795000000 (conftest)
+    assert first.stdout == second.stdout

@@ -20,9 +20,10 @@ import base64
 import bisect
 import hashlib
 import html
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TextIO
 
 from .. import __version__
@@ -309,7 +310,7 @@ class _Report:
                   '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                   '<meta name="referrer" content="no-referrer">\n'
                   f"<title>{e(title)}</title>\n<style>{_CSS}</style></head>\n<body>\n")
-        when = datetime.now().strftime("%Y-%m-%d %H:%M")
+        when = _generated_at()
         out.write(f'<header class="top" id="top"><h1>{e(title)}</h1><p class="meta">'
                   f'profile: {e(", ".join(self.profiles) or "-")} · generated {e(when)} by contractscan {e(__version__)} '
                   "· offline, rule-based: a reviewer confirms every finding</p></header>\n")
@@ -439,3 +440,12 @@ def render_html(results: Iterable[ScanResult], out: TextIO, full_text_budget: in
     for r in results:
         report.add(r)
     report.write(out)
+
+
+def _generated_at() -> str:
+    """Now; or SOURCE_DATE_EPOCH, the reproducible-builds convention, so that two runs over
+    the same contracts can give the same file (to compare, or to archive)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now().strftime("%Y-%m-%d %H:%M")
