@@ -62,9 +62,8 @@ class ClauseAnalyzer:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # (rule index, pattern index, is exclusion, compiled, the literal sets that can gate it)
         self.regexes: list[tuple[int, int, bool, re.Pattern[str], list[tuple[str, ...]]]] = []
-        self._starts: list[StartGate | None] = []  # per regex: the strings its matches start with
         self._cores: list[re.Pattern[str] | None] = []  # per regex: itself without its look-aheads
-        # per regex: the start gates of the pattern and of its core, to search only where a match can start
+        # per regex: the strings the matches of the pattern and of its core start with
         self._search_starts: list[tuple[StartGate | None, StartGate | None]] = []
         self._keys: dict[int, tuple[int, int, bool]] = {}
         for ri, rule in enumerate(rules):
@@ -93,8 +92,6 @@ class ClauseAnalyzer:
                         own_start = start_gate(pat.regex, re.I)
                         core_start = start_gate(core, re.I) if core else None
                         self._search_starts.append((own_start, core_start))
-                        # the core's starts when the pattern starts with a look-ahead
-                        self._starts.append(own_start or core_start)
         # Per regex, the literal set to gate it on: the one whose shortest literal is longest
         # (long words are rare words). Any choice gives the same matches; this one scanned the
         # dev contracts about as fast as counting literals in the first documents did, and
@@ -156,17 +153,18 @@ class ClauseAnalyzer:
         # them; after its lead-ins (an item); case-folded for the gates.
         own_all = [_INNER_DOT.sub("\u00b7", " ".join(flat[s:e].split())) for s, e in zip(sent_starts, sent_ends)]
         full_all = list(own_all)
-        for si in sorted(lead_of):  # a lead-in comes before its items
+        items_in_order = sorted(lead_of)  # a lead-in comes before its items
+        for si in items_in_order:
             full_all[si] = f"{full_all[lead_of[si]]} {own_all[si]}"
         folded_all = [fold(t) for t in full_all]
         folded_own_all = [fold(own_all[si]) if si in lead_of else folded_all[si] for si in range(len(own_all))]
 
         gates = self._gate_literals
         literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
-        items_in_order = sorted(lead_of)
-        for (ri, pi, neg, rx, options), literals, start, core, (rx_starts, core_starts) in zip(
-                self.regexes, gates, self._starts, self._cores, self._search_starts):
+        for (ri, pi, neg, rx, options), literals, core, (rx_starts, core_starts) in zip(
+                self.regexes, gates, self._cores, self._search_starts):
             pat = self._pattern(ri, pi, neg)
+            start = rx_starts or core_starts  # the core's starts when the pattern starts with a look-ahead
             candidates = _candidate_sentences(literals, literal_index)
             if literals is not None and lead_of:
                 # An item is read after its lead-in, and that after its own: a literal anywhere

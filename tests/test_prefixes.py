@@ -82,7 +82,6 @@ def ungated():
     analyzer = Analyzer()
     clauses = analyzer.clauses
     clauses.regexes = [(ri, pi, neg, rx, []) for ri, pi, neg, rx, _ in clauses.regexes]
-    clauses._starts = [None] * len(clauses.regexes)
     clauses._search_starts = [(None, None)] * len(clauses.regexes)
     clauses._cores = [None] * len(clauses.regexes)
     return analyzer
