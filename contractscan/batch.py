@@ -376,6 +376,22 @@ class _Pending:
     result: ScanResult | None = None
     outcome: Outcome | None = None  # what a worker returned, saved to the store as is
     stored: bool = False  # answered by the result store
+    counted: bool = False  # shown as done on the progress bar
+
+
+def _count_finished(pending: deque[_Pending], bar: BatchProgress) -> None:
+    """Show documents as done when their worker finishes, not when their turn to be output
+    comes: the largest go first, so many finish before the ones in front of them."""
+    for item in pending:
+        fut = item.future
+        if item.counted or fut is None or not fut.done():
+            continue
+        item.counted = True
+        try:
+            pages = fut.result().pages if fut.exception() is None else 0
+        except Exception:  # cancelled, or a cluster future that cannot say: counted with no pages
+            pages = 0
+        bar.advance(pages)
 
 
 def _failed(name: str, profile_name: str, kind: str, message: str) -> ScanResult:
@@ -514,6 +530,7 @@ def scan_sources(
                         _top_up(runner, pending)
                         refill = any(p.result is None and p.future is None for p in pending)
                     if bar:
+                        _count_finished(pending, bar)
                         bar.tick()
                 if not _settle(head, runner, pending, settings):
                     continue  # the pool broke and was rebuilt; look at the head again
@@ -524,7 +541,8 @@ def scan_sources(
             if attacher is not None:
                 attacher.attach(head)
             if bar:
-                bar.advance(head.result.pages or 0)
+                if not head.counted:
+                    bar.advance(head.result.pages or 0)
             yield head.result
         interrupted = False
     finally:

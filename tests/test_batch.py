@@ -181,3 +181,27 @@ def test_the_largest_waiting_files_go_to_workers_first_and_results_keep_input_or
     done = run_cli(str(tmp_path), "--workers", "2", "--format", "jsonl", "--fail-on", "never")
     names = [os.path.basename(r["source"]) for r in _jsonl(done)]
     assert names == [*(f"{n}_small.txt" for n in range(5)), "z_big.txt"], done.stderr
+
+
+def test_the_progress_bar_counts_a_document_when_its_worker_finishes_not_when_its_turn_comes():
+    from collections import deque
+    from concurrent.futures import Future
+
+    class Bar:
+        def __init__(self) -> None:
+            self.pages: list[int] = []
+
+        def advance(self, pages: int) -> None:
+            self.pages.append(pages)
+
+    pending = deque(batch._Pending(batch.Job(name)) for name in "abc")
+    for item in pending:
+        item.future = Future()
+    pending[2].future.set_result(batch.Outcome("{}", 120, True))  # the last one, and the largest, is done
+    bar = Bar()
+    batch._count_finished(pending, bar)
+    batch._count_finished(pending, bar)
+    assert bar.pages == [120] and [p.counted for p in pending] == [False, False, True]
+    pending[0].future.set_exception(RuntimeError("parser crashed"))
+    batch._count_finished(pending, bar)
+    assert bar.pages == [120, 0]
