@@ -98,6 +98,11 @@ class ClauseAnalyzer:
         # does not depend on which documents a worker happens to see first.
         self._gate_literals = [max(options, key=lambda o: min(len(w) for w in o)) if options else None
                                for *_, options in self.regexes]
+        # ... and its other literal sets, each a filter a sentence must pass too (ASCII only:
+        # case folding maps a few odd letters onto ASCII ones)
+        self._other_literals = [
+            [StartGate(set(o)) for o in options if o != gate and all(w.isascii() for w in o)]
+            for (*_, options), gate in zip(self.regexes, self._gate_literals)]
 
     def _pattern(self, ri: int, pi: int, neg: bool):
         rule = self.rules[ri]
@@ -161,8 +166,8 @@ class ClauseAnalyzer:
 
         gates = self._gate_literals
         literal_index = _LiteralIndex(lowered, sent_starts, sent_ends)
-        for (ri, pi, neg, rx, options), literals, core, (rx_starts, core_starts) in zip(
-                self.regexes, gates, self._cores, self._search_starts):
+        for (ri, pi, neg, rx, _options), literals, others, core, (rx_starts, core_starts) in zip(
+                self.regexes, gates, self._other_literals, self._cores, self._search_starts):
             pat = self._pattern(ri, pi, neg)
             start = rx_starts or core_starts  # the core's starts when the pattern starts with a look-ahead
             candidates = _candidate_sentences(literals, literal_index)
@@ -180,11 +185,10 @@ class ClauseAnalyzer:
             # sets too, and a match starts with one of the pattern's start strings: a sentence
             # (read after its lead-ins) lacking either cannot match. These tests cost a
             # fraction of the searches they save, and the matches are the same.
-            others = [o for o in options if o != literals and all(w.isascii() for w in o)]
             if start is not None:
                 candidates = start.keep(candidates, folded_all)
-            for option in others:
-                candidates = _holding(candidates, option, folded_all)
+            for needed in others:
+                candidates = needed.keep(candidates, folded_all)
             for si in candidates:
                 # The core (the pattern without its look-aheads) is cheap and rarely matches;
                 # where it does not, the pattern cannot.
@@ -361,14 +365,6 @@ def _lower_same_length(text: str) -> str:
     if len(low) == len(text):
         return low
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # e.g. "İ" lowers to 2 chars
-
-
-def _holding(candidates: list[int], option: tuple[str, ...], texts: list[str]) -> list[int]:
-    """The candidates whose (case-folded) text holds one of ``option``'s literals."""
-    if len(option) == 1:
-        word = option[0]
-        return [si for si in candidates if word in texts[si]]
-    return [si for si in candidates if any(w in texts[si] for w in option)]
 
 
 _SPACE_OR_NUL = re.compile(r"[\s\x00]")

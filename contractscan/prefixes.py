@@ -11,6 +11,7 @@ never drops a sentence the pattern could match. Patterns whose start is not lite
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -144,9 +145,13 @@ class StartGate:
         # "terminat" covers "terminate" and "termination": keep the shortest.
         shortest = sorted(p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes))
         self.strings = tuple(shortest)
-        find = re.compile(_trie_regex(prefixes)).search
-        self._search = find if len(shortest) > _MAX_IN_TESTS else None
-        self._find = find
+        self._trie = _trie_regex(prefixes)
+        self._search = re.compile(self._trie).search if len(shortest) > _MAX_IN_TESTS else None
+
+    @functools.cached_property
+    def _find(self):
+        """The trie regex's search, compiled when first needed (few-string gates test with ``in``)."""
+        return self._search or re.compile(self._trie).search
 
     def keep(self, candidates: list[int], texts: list[str]) -> list[int]:
         """The candidates whose folded text holds a start string (``self(text)`` for each)."""

@@ -73,7 +73,7 @@ def split_heading(body: str) -> tuple[str | None, str]:
     """Split "Limitation of Liability. Neither party ..." into heading and rest."""
     line = body.split("\n", 1)[0].strip()
     if line and line.upper() == line and any(c.isalpha() for c in line) and (
-        _is_caps_heading(line) or re.match(r"^[A-Z0-9 ,;'&/()\-–—]{3,60}\.\s", line)
+        _is_caps_heading(line) or _CAPS_RUN_IN.match(line)
     ):
         # "LIMITATION OF LIABILITY." or "LIMITATION OF LIABILITY. Neither ..." (caps heading then body)
         m = re.match(r"^([A-Z0-9 ,;'&/()\-–—]+?)[.:]?(?:\s+(?=[A-Z][a-z])|$)", line)
