@@ -8,6 +8,7 @@ from .document import Document
 from .profiles import Profile
 from .results import ClauseMatch, Evidence, Finding
 from .rules import Risk, Rule
+from .xrefs import SectionIndex, cited_numbers
 
 
 def present_ids(matches: list[ClauseMatch], rules: dict[str, Rule]) -> list[str]:
@@ -30,7 +31,8 @@ def _rule_for(clause_id: str, rules: dict[str, Rule]) -> Rule | None:
 
 
 def judge(
-    doc: Document, matches: list[ClauseMatch], rules: list[Rule], profile: Profile, text: str
+    doc: Document, matches: list[ClauseMatch], rules: list[Rule], profile: Profile, text: str,
+    sections: SectionIndex | None = None,
 ) -> tuple[list[str], list[Finding]]:
     by_id = {r.id: r for r in rules}
     present = present_ids(matches, by_id)
@@ -59,7 +61,7 @@ def judge(
         if not mine:
             continue
         for risk in rule.risks:
-            finding = _check_risk(risk, rule, mine, profile, text)
+            finding = _check_risk(risk, rule, mine, profile, text, sections)
             if finding is not None:
                 findings.append(finding)
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -67,7 +69,8 @@ def judge(
     return present, findings
 
 
-def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str) -> Finding | None:
+def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str,
+                sections: SectionIndex | None = None) -> Finding | None:
     if risk.only_if:
         mine = [m for m in mine if re.search(risk.only_if, m.text, re.I)]
         if not mine:
@@ -92,8 +95,11 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
         where = text if risk.scope == "document" else " ".join(m.text for m in mine)
         hit = re.search(risk.regex or "", " ".join(where.split()), re.I) is None
         if hit and risk.referenced_by:
-            # "Sections 7, 8 and 12 survive termination": the clause's own section is cited
-            hit = not (_own_numbers(mine) & _cited_numbers(risk.referenced_by, text))
+            # "Sections 7, 8 and 12 survive termination": the clause's own section is cited, or
+            # a cited section is (or holds) this clause, by its title or what was found in it
+            cited = _cited_numbers(risk.referenced_by, text)
+            hit = not (_own_numbers(mine) & cited
+                       or (sections is not None and rule.id in sections.families_of(cited)))
     elif risk.when == "pattern_present":
         bad = [m for m in mine if re.search(risk.regex or "", m.text, re.I)]
         hit, evidence = bool(bad), bad
@@ -112,11 +118,6 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
 
 
 _LABEL_NUMBER = re.compile(r"(?:^|> )(?:Section |Article |Clause |§\s*)?(\d{1,3}(?:\.\d{1,3})*)")
-_CITATION = re.compile(
-    r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*"
-    r"((?:\d{1,3}(?:\.\d{1,3})*(?:\s*\([a-z0-9]{1,4}\))*\s*(?:,|and|or|through|to|-|–)?\s*)+)",
-    re.I,
-)
 _SENTENCE_END = re.compile(r"(?<=[a-z)\]])\.\s+(?=[A-Z(])")
 
 
@@ -144,6 +145,5 @@ def _cited_numbers(regex: str, text: str) -> set[str]:
             elif cut.start() >= m.end() - lo:
                 window = window[:cut.start()]
                 break
-        for cite in _CITATION.finditer(window[start:]):
-            out.update(re.findall(r"\d{1,3}(?:\.\d{1,3})*", cite.group(1)))
+        out |= cited_numbers(window[start:])
     return out

@@ -17,6 +17,8 @@ from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
 from .segment import _mask_noise, segment
+from .terms import TermIndex, resolve_values
+from .xrefs import SectionIndex
 
 Source = str | bytes | os.PathLike[str]
 
@@ -101,7 +103,10 @@ class Analyzer:
         clauses = segment(doc)
         text = _mask_noise(doc)
         matches = self.clauses.analyse(doc, clauses, text)
-        present, findings = judge(doc, matches, self.rules, self.profile, text)
+        resolve_values(matches, self._rules_by_id, TermIndex.build(text))
+        sections = SectionIndex(clauses, len(text))
+        sections.add_matches(matches, self._rules_by_id)
+        present, findings = judge(doc, matches, self.rules, self.profile, text, sections)
         return ScanResult(
             source=doc.source,
             format=doc.format,

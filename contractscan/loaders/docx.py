@@ -372,15 +372,18 @@ class _Reader:
             trpr = row.find(w("trPr"))
             if trpr is not None and trpr.find(DEL) is not None:
                 continue  # a deleted row
-            for cell in _children(row, TC):
-                yield from self.blocks(cell)
+            cells = [list(self.blocks(cell)) for cell in _children(row, TC)]
+            yield from key_term_row(cells)
 
     def paragraph(self, p: etree._Element) -> Iterator[str]:
         parts: list[str] = []
         boxes: list[etree._Element] = []
         self._inline(p, parts, boxes)
         text = "".join(parts)
-        label = self.numbering.label(p)
+        # An empty paragraph, or one that only carries a section break, shows nothing in
+        # Word's reading and is not a list item: counting it shifted every later section
+        # number by one, against the document's own cross-references.
+        label = self.numbering.label(p) if text.replace(_PAGE_MARK, "").strip() else None
         if text.strip() or label:
             if label:
                 body = text.lstrip()
@@ -418,6 +421,40 @@ class _Reader:
                     self._inline(choice, parts, boxes)
             else:
                 self._inline(child, parts, boxes)
+
+
+_ROW_NUMBER = re.compile(r"^\(?[0-9A-Za-z]{1,3}[.)]?$")
+_LABEL_END = re.compile(r"[.;,]$")
+
+
+def is_term_label(text: str) -> bool:
+    """A key-terms table's label cell: a short name ('Governing Law', 'Response Period:'), not a sentence."""
+    label = text.strip().rstrip(":").strip()
+    words = label.split()
+    return (0 < len(words) <= 8 and len(label) <= 60 and "\n" not in label and not _LABEL_END.search(label)
+            and label[:1].isalnum() and any(c.isalpha() for c in label))
+
+
+def key_term_row(cells: list[list[str]]) -> list[str]:
+    """A table row's paragraphs; a label cell and its value cell read as one "Label: value" passage.
+
+    Cover pages and order forms state key terms in two-column tables ("Governing Law" |
+    "The State of Delaware"); read cell by cell, the label and the value were two fragments
+    and neither was a clause. A leading row-number cell is kept as the passage's number.
+    """
+    filled = [[p for p in cell if p.replace(_PAGE_MARK, "").strip()] for cell in cells]
+    filled = [c for c in filled if c]
+    number = ""
+    if len(filled) == 3 and len(filled[0]) == 1 and _ROW_NUMBER.match(filled[0][0].replace(_PAGE_MARK, "").strip()):
+        number = filled[0][0].replace(_PAGE_MARK, "").strip() + " "
+        filled = filled[1:]
+    if len(filled) != 2 or len(filled[0]) != 1 or not is_term_label(filled[0][0].replace(_PAGE_MARK, "")):
+        return [p for cell in cells for p in cell]
+    raw_label = filled[0][0]
+    marks = _PAGE_MARK * raw_label.count(_PAGE_MARK)
+    label = raw_label.replace(_PAGE_MARK, "").strip().rstrip(":").strip()
+    first, *rest = filled[1]
+    return [f"{marks}{number}{label}: {first.strip()}", *rest]
 
 
 def _tracked_changes(root: etree._Element | None) -> int:

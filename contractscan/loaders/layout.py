@@ -168,3 +168,43 @@ def reading_boxes(rects: Sequence[Rect], gutter: float) -> list[Rect]:
     if bottom < y:
         boxes += [(x0, bottom, gutter, y), (gutter, bottom, x1, y)]
     return boxes
+
+
+MIN_TERM_ROWS = 2  # a key-terms table has at least this many label | value rows
+TERM_GAP = 12.0  # points of white between a label cell and its value cell
+_ALIGN = 2.5  # points: cells of one column start at the same x
+
+
+def term_labels(rects: Sequence[Rect]) -> list[Rect]:
+    """The label cells of a two-column key-terms table ("Governing Law | The State of Delaware").
+
+    A label is the first run on its line, ending a table gap before a run that starts at the
+    value column's x; two or more such lines sharing both columns' x make the table. A label
+    whose value wraps onto lines of its own (the label alone on its line, at the label column,
+    narrower than the gap) counts too. Prose lines are one run, or runs a word space apart.
+    """
+    rows = []
+    for row in _rows(rects):
+        row.sort()
+        rows.append(row)
+    pairs: dict[tuple[int, int], list[Rect]] = {}
+    for row in rows:
+        if len(row) < 2:
+            continue
+        label, value = row[0], row[1]
+        if value[0] - label[2] >= TERM_GAP:
+            pairs.setdefault((round(label[0] / _ALIGN), round(value[0] / _ALIGN)), []).append(label)
+    out: list[Rect] = []
+    for (lx, vx), labels in pairs.items():
+        if len(labels) < MIN_TERM_ROWS:
+            continue
+        left, value_x = lx * _ALIGN, vx * _ALIGN
+        labels = list(labels)
+        for row in rows:  # a label alone on its line, its value on lines beside it
+            if len(row) == 1 and abs(row[0][0] - left) <= _ALIGN and row[0][2] <= value_x - TERM_GAP:
+                height = row[0][3] - row[0][1]
+                if any(abs(r[0] - value_x) <= _ALIGN and abs((r[1] + r[3]) - (row[0][1] + row[0][3])) / 2 <= 2 * height
+                       for other in rows for r in other):
+                    labels.append(row[0])
+        out.extend(labels)
+    return sorted(set(out), key=lambda r: (-r[3], r[0]))

@@ -69,15 +69,41 @@ def _pdfium_pages(data: bytes, options: LoadOptions) -> list[str]:
 
 
 def _pdfium_page_text(textpage) -> str:
-    """The page text, column by column when the page is two columns of prose."""
+    """The page text, column by column when the page is two columns of prose; the rows of a
+    key-terms table read "Label: value"."""
     count = textpage.count_rects()
+    if count < 2 * layout.MIN_TERM_ROWS:
+        return textpage.get_text_range()
+    rects = [textpage.get_rect(i) for i in range(count)]
     if count >= layout.MIN_RECTS:
-        rects = [textpage.get_rect(i) for i in range(count)]
         gutter = layout.find_gutter(rects)
         if gutter is not None:
             parts = (textpage.get_text_bounded(*box) for box in layout.reading_boxes(rects, gutter))
             return "\n".join(p.strip("\r\n") for p in parts if p.strip())
-    return textpage.get_text_range()
+    text = textpage.get_text_range()
+    labels = layout.term_labels(rects)
+    if labels:
+        text = label_term_rows(text, [" ".join(textpage.get_text_bounded(*r).split()) for r in labels])
+    return text
+
+
+def label_term_rows(text: str, labels: list[str]) -> str:
+    """Each key-terms row starts a passage, its label followed by a colon, in reading order."""
+    from .docx import is_term_label
+
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    i = 0
+    for label in labels:
+        if not is_term_label(label) or label.endswith(":"):
+            continue
+        for j in range(i, len(lines)):
+            line = " ".join(lines[j].split())
+            if line == label or line.startswith(label + " "):
+                # a blank line before: each row is a passage of its own, not a run-on of the table
+                lines[j] = ("\n" if j else "") + label + ":" + line[len(label):]
+                i = j + 1
+                break
+    return "\n".join(lines)
 
 
 def _collapse_spaces(text: str) -> str:

@@ -1,0 +1,112 @@
+"""Reading a contract as a lawyer does (issue 11): key-terms tables, defined terms, section
+cross-references, Word numbering. Samples are our own text, built by fixtures.constructions."""
+
+from __future__ import annotations
+
+import re
+
+from fixtures import constructions as cx
+
+from contractscan.loaders import load_bytes
+from contractscan.segment import segment
+from contractscan.terms import TermIndex
+from contractscan.xrefs import SectionIndex, cited_numbers
+
+
+def _one(result, clause_id):
+    found = result.clauses_for(clause_id)
+    assert found, f"{clause_id} not found; present: {result.present}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- Word numbering
+
+
+def test_a_section_break_paragraph_is_not_a_list_item():
+    doc = load_bytes(cx.numbering_docx(), "n.docx")
+    labels = {c.heading: c.number for c in segment(doc) if c.heading}
+    assert labels["Services"] == "1" and labels["Fees"] == "2" and labels["Confidentiality"] == "3"
+    # the document's own cross-reference agrees with the label
+    assert "Section 3 (Confidentiality)" in doc.text
+    assert re.search(r"^3\. Confidentiality\.", doc.text, re.M)
+
+
+# ---------------------------------------------------------------- key-terms tables
+
+
+def test_a_docx_key_terms_row_reads_as_one_label_value_passage(analyzer):
+    doc = load_bytes(cx.key_terms_docx(), "order.docx")
+    assert "Governing Law: The State of Delaware" in doc.text
+    result = analyzer.scan(cx.key_terms_docx(), name="order.docx")
+    law = _one(result, "governing_law")
+    assert law.value == "Delaware"
+    assert law.section == "Governing Law"
+    assert "Courts: The state and federal courts" in doc.text
+
+
+def test_a_pdf_key_terms_table_reads_as_label_value_passages(analyzer):
+    doc = load_bytes(cx.key_terms_pdf(), "order.pdf")
+    assert "Governing Law: The State of Delaware" in doc.text
+    assert "Customer: Northwind" in doc.text
+    result = analyzer.scan(cx.key_terms_pdf(), name="order.pdf")
+    law = _one(result, "governing_law")
+    assert (law.value, law.page, law.section) == ("Delaware", 1, "Governing Law")
+
+
+def test_prose_is_not_taken_for_a_key_terms_table():
+    from fixtures.build import contract_pdf
+
+    text = load_bytes(contract_pdf(), "c.pdf").text
+    assert "Governing Law:" not in text and "Services:" not in text
+
+
+# ---------------------------------------------------------------- defined terms
+
+
+def test_the_index_holds_quoted_unquoted_table_and_parenthetical_definitions():
+    text = ('"Notification Period" means forty-eight (48) hours after discovery.\n\n'
+            "Governing Law means the laws of the State of Delaware.\n\n"
+            "Courts: the courts of New Castle County\n\n"
+            'The Customer may object within ten (10) Business Days of notice (the "Objection Period").\n')
+    index = TermIndex.build(text)
+    assert index.get("Notification Period").days == 2
+    assert index.get("Governing Law").definition == "the laws of the State of Delaware"
+    assert index.get("Courts").kind == "table"
+    assert index.get("Objection Period").days == 10
+
+
+def test_a_defined_period_gives_its_days(analyzer):
+    result = analyzer.scan(cx.DEFINED_PERIOD)
+    notice = _one(result, "data_breach_notification")
+    assert notice.days == 2 and notice.value.startswith("Notification Period")
+
+
+def test_a_blank_template_definition_gives_no_value():
+    index = TermIndex.build("Governing Law: [Insert the governing law]\n")
+    assert index.get("Governing Law").blank
+
+
+# ---------------------------------------------------------------- cross-references to sections
+
+
+def test_cited_numbers_read_lists_ranges_titles_and_roman_articles():
+    assert cited_numbers("Sections 5, 8 and 12.1 survive") == {"5", "8", "12.1"}
+    assert cited_numbers("Sections 7 through 9 survive") == {"7", "8", "9"}
+    assert cited_numbers("Section 8 (Confidentiality) survives") == {"8"}
+    assert cited_numbers("Articles V and VIII survive") == {"V", "VIII"}
+
+
+def test_a_survival_list_naming_the_confidentiality_article_clears_the_survival_risk(analyzer):
+    result = analyzer.scan(cx.SURVIVAL_BY_ARTICLE)
+    assert "confidentiality" in result.present
+    assert "confidentiality.no_survival" not in [f.rule for f in result.findings]
+
+
+def test_section_numbers_resolve_to_titles_and_families(analyzer):
+    doc = load_bytes(cx.SURVIVAL_BY_ARTICLE.encode(), "<text>")
+    clauses = segment(doc)
+    index = SectionIndex(clauses, len(doc.text))
+    assert index.get("V").title == "CONFIDENTIALITY"
+    index.add_matches([], analyzer._rules_by_id)
+    assert "confidentiality" in index.families_of({"V"})
+    assert "confidentiality" not in index.families_of({"IX"})
