@@ -81,6 +81,18 @@ def test_a_defined_period_gives_its_days(analyzer):
     assert notice.days == 2 and notice.value.startswith("Notification Period")
 
 
+def test_governing_law_as_a_defined_term_takes_the_cover_page_state(analyzer):
+    result = analyzer.scan(cx.key_terms_docx(), name="order.docx")
+    terms = [c for c in result.clauses_for("governing_law") if c.section == "4. Governing Law"]
+    assert terms and terms[0].value == "Delaware"  # "governed by the Governing Law" -> the cover page
+
+
+def test_governing_law_left_blank_by_the_template_is_present_without_a_value(analyzer):
+    result = analyzer.scan(cx.key_terms_docx("[Insert the governing law]"), name="order.docx")
+    assert "governing_law" in result.present
+    assert [c.value for c in result.clauses_for("governing_law")] == [None]
+
+
 def test_a_blank_template_definition_gives_no_value():
     index = TermIndex.build("Governing Law: [Insert the governing law]\n")
     assert index.get("Governing Law").blank
@@ -110,3 +122,69 @@ def test_section_numbers_resolve_to_titles_and_families(analyzer):
     index.add_matches([], analyzer._rules_by_id)
     assert "confidentiality" in index.families_of({"V"})
     assert "confidentiality" not in index.families_of({"IX"})
+
+
+# ---------------------------------------------------------------- how a sentence functions
+
+
+def _reader():
+    from contractscan.analyse import build_nlp
+    from contractscan.reading import Reader
+
+    return Reader(build_nlp())
+
+
+def test_roles_from_the_form_of_a_sentence():
+    r = _reader()
+    assert r.role("Section 9.02 Indemnification.") == "heading"
+    assert r.role("12. GOVERNING LAW") == "heading"
+    assert r.role("Insurance Records means the certificates of insurance.") == "definition"
+    assert r.role('As used herein, the term "Services" shall mean the work.') == "definition"
+    assert r.role("(a) the records kept by the Supplier;", lead='"Records" means:') == "definition"
+    assert r.role("WHEREAS, the Supplier provides laboratory services;") == "recital"
+    assert r.role("IN WITNESS WHEREOF, the parties have signed this Agreement.") == "signature"
+    assert r.role("By: ____________") == "signature"
+    assert r.role("The representations and warranties of Seller shall be true and correct at Closing.") == \
+        "representation"
+    assert r.role("The terms of the Supply Agreement are incorporated herein by reference.") == "reference"
+    assert r.role("The Supplier shall keep the Customer's data confidential.") == "operative"
+
+
+def _polarity(r, sentence, trigger):
+    i = sentence.index(trigger)
+    return r.polarity(sentence, i, i + len(trigger))
+
+
+def test_negation_and_permission_scope():
+    r = _reader()
+    assert _polarity(r, "Consultant shall not compete with the Company.", "shall not compete") == "positive"
+    assert _polarity(r, "Nothing in this Agreement shall prevent X from competing with Y.",
+                     "prevent X from competing") == "negative"
+    assert _polarity(r, "The Supplier is free to compete with the Customer.", "compete") == "permission"
+    assert _polarity(r, "The Supplier is not obliged to disclose its costs.", "disclose") == "negative"
+    assert _polarity(r, "The Supplier will not take out insurance for the Customer.", "take out insurance") == \
+        "negative"
+    assert _polarity(r, "Either party may assign this Agreement to a successor by merger.", "assign") == \
+        "permission"
+    # a negation does not reach across a clause boundary
+    assert _polarity(r, "No fee is due; the Supplier shall maintain insurance.", "maintain insurance") == "positive"
+
+
+def test_mentions_of_other_agreements_sections_and_carve_outs():
+    r = _reader()
+    kinds = [m.kind for m in r.mentions(
+        "The confidentiality provisions of the Master Supply Agreement dated March 1, 2020 apply.")]
+    assert kinds == ["agreement"]
+    assert [m.text for m in r.mentions("Subject to Section 12 (Governing Law), the parties agree.")] == \
+        ["Section 12 (Governing Law)"]
+    assert [m.kind for m in r.mentions("All duties other than Confidentiality end.")] == ["carve_out"]
+    assert r.mentions("This Master Services Agreement is governed by the laws of Ohio.") == []
+    assert r.mentions("The Services Agreement binds the parties.", frozenset({"services agreement"})) == []
+
+
+def test_list_items_of_a_sentence():
+    from contractscan.reading import list_items
+
+    s = "Customer shall (a) pay the fees; (b) not compete with Supplier; and (c) keep records."
+    items = [s[a:b] for a, b in list_items(s)]
+    assert len(items) == 4 and "not compete" in items[2]

@@ -1,0 +1,202 @@
+"""How a sentence functions: its role, whether a trigger in it is negated or only permitted,
+and which of its words merely mention another agreement or clause.
+
+A lawyer reads at once that a heading alone, a definition, a recital or a signature block
+obliges nobody; that "nothing shall prevent X from competing" is not a non-compete; that
+"the Confidentiality provisions of the Supply Agreement" is a reference, not this contract's
+confidentiality clause; and that an exclusion in one item of a semicolon list says nothing
+about the others. The vocabulary (spaCy token patterns on ``spacy.blank("en")`` tokens, and
+reference regexes) is in ``rules/reading/reading.yaml``; this module applies it, and only
+to sentences that already hold a candidate match, so it costs little.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import yaml
+from spacy.language import Language
+from spacy.matcher import Matcher
+
+from .resources import data_dir
+from .segment import Clause, _looks_like_title
+
+Role = Literal["operative", "heading", "definition", "recital", "representation", "reference", "signature"]
+ROLES: tuple[str, ...] = ("operative", "heading", "definition", "recital", "representation", "reference",
+                          "signature")
+Polarity = Literal["positive", "negative", "permission"]
+
+# '1.3 "Client Data" means', 'As used herein, the term "X" shall mean', 'Affiliate means', '"X" (as defined below) includes'
+_DEFINITION = re.compile(
+    r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?(?:(?:as used (?:herein|in this \w+)|for (?:the )?purposes? of this \w+(?: \w+)?),?\s*)?"
+    r"(?:the (?:terms?|words?|expressions?)\s+)?"
+    r"(?:[\"“'‘][^\"”’]{1,80}[\"”’]|(?-i:[A-Z][\w’'-]*)(?:\s+(?:of|and|or|(?-i:[A-Z][\w’'-]*))){0,5})\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
+    r"(?:means|shall mean|mean|has the meaning|shall have the meaning|have the meaning|refers to|shall refer to|"
+    r"includes|shall include|is defined as)\b",
+    re.I,
+)
+# a lead-in whose items are the parts of a definition: '"Services" means:' / 'includes the following:'
+_DEFINING_LEAD = re.compile(r"\b(?:means|shall mean|includes|shall include|refers to)\b[^.;]{0,40}:\s*$", re.I)
+_RECITAL_HEADING = re.compile(r"\b(?:recitals?|background|preamble|witnesseth)\b", re.I)
+_NUMBER_PREFIX = re.compile(
+    r"^\s*(?:(?:section|article|clause|§)\s*)?(?:\d{1,3}(?:[.\u00b7]\d{1,3})*|[ivxlc]{1,6}|[a-z])?[.)\u00b7]?\s+", re.I)
+_MODAL = re.compile(r"\b(?:shall|will|must|may|agrees?|is|are|be|not|can|hereby)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a sentence that names something else: another agreement, a section, a carve-out."""
+
+    start: int
+    end: int
+    kind: str  # "agreement", "section", "carve_out"
+    text: str
+
+
+class Reader:
+    """The reading vocabulary compiled for one spaCy pipeline (build once, reuse)."""
+
+    def __init__(self, nlp: Language, spec: dict | None = None) -> None:
+        spec = spec if spec is not None else _load_spec()
+        self.nlp = nlp
+        self.negators = frozenset(spec["negators"])
+        self.restrictors = frozenset(spec["restrictors"])
+        self.boundaries = frozenset(spec["boundaries"])
+        self.permissions = Matcher(nlp.vocab, validate=True)
+        self.permissions.add("permission", spec["permissions"])
+        self.roles = Matcher(nlp.vocab, validate=True)
+        self._at_start: dict[int, bool] = {}
+        for role, entries in spec["roles"].items():
+            for i, entry in enumerate(entries):
+                key = nlp.vocab.strings.add(f"{role}#{i}")
+                self.roles.add(f"{role}#{i}", [entry["tokens"]])
+                self._at_start[key] = bool(entry.get("start"))
+        self.references = {k: re.compile(v) for k, v in spec["references"].items()}
+        self.generic = frozenset(spec["generic_names"])
+
+    # ------------------------------------------------------------ roles
+
+    def role(self, sentence: str, clause: Clause | None = None, lead: str | None = None,
+             is_heading: bool = False) -> Role:
+        """What the sentence does, from its form. ``lead`` is the lead-in of a list item;
+        ``is_heading`` that the segmenter found the sentence to be its clause's heading."""
+        if is_heading or _is_bare_heading(sentence):
+            return "heading"
+        if _DEFINITION.match(sentence) or (lead is not None and _DEFINING_LEAD.search(lead)):
+            return "definition"
+        if clause is not None and any(_RECITAL_HEADING.search(h) for h in clause.headings[-2:]):
+            return "recital"
+        doc = self.nlp.make_doc(sentence)
+        lead_tokens = _lead_tokens(doc)
+        for key, start, _end in self.roles(doc):
+            if self._at_start[key] and start > lead_tokens:
+                continue
+            return self.nlp.vocab.strings[key].split("#")[0]  # type: ignore[return-value]
+        return "operative"
+
+    # ------------------------------------------------------------ polarity
+
+    def polarity(self, sentence: str, start: int, end: int) -> Polarity:
+        """Whether the words at ``start:end`` are asserted, negated or only permitted.
+
+        Negators before the trigger in its clause (not across ';', ':' or 'provided',
+        'except', 'unless' ...) flip it; two cancel ("nothing shall prevent X from
+        competing" negates the restriction). Negators the trigger itself contains are its
+        own words ("shall not compete" asserts a non-compete). A permission word ("may",
+        "is free to") with no negator after it makes it a permission.
+        """
+        doc = self.nlp.make_doc(sentence)
+        first = next((t.i for t in doc if t.idx + len(t) > start), len(doc))
+        scope = 0
+        for t in doc[:first]:
+            if t.lower_ in self.boundaries or (t.text == "," and t.i + 1 < first
+                                               and doc[t.i + 1].lower_ in self.boundaries):
+                scope = t.i + 1
+        window = doc[scope:first]
+        negations = sum(1 for t in window if t.lower_ in self.negators)
+        if negations % 2:
+            return "negative"
+        perms = [s for _k, s, _e in self.permissions(window)]
+        if perms:
+            after = doc[scope + max(perms):first]
+            if not any(t.lower_ in self.negators for t in after):
+                return "permission"
+        return "positive"
+
+    # ------------------------------------------------------------ references
+
+    def mentions(self, sentence: str, own_names: frozenset[str] = frozenset()) -> list[Mention]:
+        """Spans that name another agreement, a section by number and title, or a carve-out."""
+        out: list[Mention] = []
+        for kind, rx in self.references.items():
+            for m in rx.finditer(sentence):
+                text = m.group(0)
+                if kind == "agreement":
+                    words = text.split()
+                    before = sentence[:m.start()].rstrip().rsplit(" ", 1)[-1].lower()
+                    named = [w for w in words[:-1] if w not in self.generic and w[:1].isupper()]
+                    if before == "this" or words[0] in ("This", "this") or not named \
+                            or _name_key(text) in own_names:
+                        continue  # "this Agreement", "The Agreement", the document's own title
+                out.append(Mention(m.start(), m.end(), kind, text))
+        return out
+
+    def within_mention(self, sentence: str, start: int, end: int,
+                       own_names: frozenset[str] = frozenset()) -> Mention | None:
+        """The mention the words at ``start:end`` lie in (mostly), if any."""
+        for mention in self.mentions(sentence, own_names):
+            inside = min(end, mention.end) - max(start, mention.start)
+            if inside > 0 and inside >= 0.6 * (end - start):
+                return mention
+        return None
+
+
+def own_agreement_names(text: str, reader: Reader, head: int = 600) -> frozenset[str]:
+    """The names the document gives itself: agreement names in its title and preamble."""
+    rx = reader.references["agreement"]
+    return frozenset(_name_key(m.group(0)) for m in rx.finditer(text[:head]))
+
+
+def _name_key(name: str) -> str:
+    words = [w for w in re.findall(r"[A-Za-z]+", name.split(" dated")[0]) if w.lower() not in ("the", "this")]
+    return " ".join(w.lower() for w in words)
+
+
+def _is_bare_heading(sentence: str) -> bool:
+    """'Section 9.02 Indemnification.', '12. GOVERNING LAW': a number and a title, no verb."""
+    rest = _NUMBER_PREFIX.sub("", sentence, count=1).strip().rstrip(".:")
+    if not rest or len(rest) > 80 or _MODAL.search(rest):
+        return False
+    words = rest.split()
+    return _looks_like_title(words) or (rest.isupper() and len(words) <= 8)
+
+
+def _lead_tokens(doc) -> int:
+    """Tokens of a list number before the sentence proper ('(a)', '12.3', 'Section 4')."""
+    i = 0
+    while i < len(doc) and i < 4 and (doc[i].is_punct or doc[i].like_num or len(doc[i]) <= 2
+                                      or doc[i].lower_ in ("section", "article", "clause")):
+        i += 1
+    return i
+
+
+@lru_cache(maxsize=1)
+def _load_spec() -> dict:
+    from .rules import SAFE_LOADER
+
+    path = data_dir() / "rules" / "reading" / "reading.yaml"
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+
+
+def list_items(sentence: str) -> list[tuple[int, int]]:
+    """The items of a sentence that lists: cut at ';' and at '(a)', '(ii)' item marks.
+
+    An exclusion vetoes the item it fires in, not the whole sentence."""
+    cuts = [0]
+    for m in re.finditer(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s", sentence):
+        cuts.append(m.start() + (1 if m.group(0)[0] == ";" else 0))
+    cuts.append(len(sentence))
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
