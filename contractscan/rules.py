@@ -32,6 +32,9 @@ class Weighted(_Strict):
     """A pattern with the score it contributes when it matches a sentence."""
 
     weight: float = Field(0.8, ge=0, le=1)
+    # where the trigger may stand: asserted (positive), under a negation or a permission
+    # (negative), or either (any); unset, the rule's own polarity applies
+    polarity: Literal["any", "positive", "negative"] | None = None
     phrase: str | None = None
     tokens: list[dict[str, Any]] | None = None
     regex: str | None = None
@@ -140,6 +143,12 @@ class Rule(_Strict):
     exclude: list[Weighted] = Field(default_factory=list)
     exclude_headings: list[str] = Field(default_factory=list)
     in_definitions: bool = Field(False, description="whether a sentence defining a term can show this clause")
+    roles: list[Literal["operative", "heading", "definition", "recital", "representation", "reference",
+                        "signature"]] = Field(
+        default_factory=lambda: ["operative"],
+        description="the sentence roles that can show this clause (contractscan/reading.py reads them)")
+    polarity: Literal["any", "positive", "negative"] = Field(
+        "any", description="whether a trigger under a negation or a permission counts (see Weighted.polarity)")
     scoring: Scoring = Field(default_factory=Scoring)
     value: ValueSpec | None = None
     risks: list[Risk] = Field(default_factory=list)
@@ -162,6 +171,11 @@ class Rule(_Strict):
             if not CLAUSE_ID.match(x):
                 raise ValueError(f"{x!r} is not a clause id")
         return v
+
+    @cached_property
+    def sentence_roles(self) -> frozenset[str]:
+        """The roles this rule matches: ``roles``, plus definitions with ``in_definitions``."""
+        return frozenset(self.roles) | ({"definition"} if self.in_definitions else set())
 
     @cached_property
     def heading_regex(self) -> re.Pattern[str] | None:

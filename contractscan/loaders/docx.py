@@ -425,14 +425,17 @@ class _Reader:
 
 _ROW_NUMBER = re.compile(r"^\(?[0-9A-Za-z]{1,3}[.)]?$")
 _LABEL_END = re.compile(r"[.;,]$")
+_PLACEHOLDER = re.compile(r"^[\[\]●•_.…\-–—*\s]*$|^\[[^\]]*\]\.?$")
+_WORD = re.compile(r"[^\W\d_]{3}")  # a label names something: "1c" or "A" is a row number
+_NOT_LABEL = re.compile(r"[\n:]|__")  # a line break, a colon inside, a blank to sign on
 
 
 def is_term_label(text: str) -> bool:
     """A key-terms table's label cell: a short name ('Governing Law', 'Response Period:'), not a sentence."""
     label = text.strip().rstrip(":").strip()
     words = label.split()
-    return (0 < len(words) <= 8 and len(label) <= 60 and "\n" not in label and not _LABEL_END.search(label)
-            and label[:1].isalnum() and any(c.isalpha() for c in label))
+    return (0 < len(words) <= 8 and len(label) <= 60 and not _NOT_LABEL.search(label) and not _LABEL_END.search(label)
+            and label[:1].isalnum() and _WORD.search(label) is not None)
 
 
 def key_term_row(cells: list[list[str]]) -> list[str]:
@@ -450,6 +453,8 @@ def key_term_row(cells: list[list[str]]) -> list[str]:
         filled = filled[1:]
     if len(filled) != 2 or len(filled[0]) != 1 or not is_term_label(filled[0][0].replace(_PAGE_MARK, "")):
         return [p for cell in cells for p in cell]
+    if _PLACEHOLDER.match(" ".join(filled[1]).replace(_PAGE_MARK, "").strip()):
+        return [p for cell in cells for p in cell]  # "[Specify]": the template leaves the term to fill in
     raw_label = filled[0][0]
     marks = _PAGE_MARK * raw_label.count(_PAGE_MARK)
     label = raw_label.replace(_PAGE_MARK, "").strip().rstrip(":").strip()
