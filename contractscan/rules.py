@@ -44,7 +44,7 @@ class Weighted(_Strict):
             raise ValueError("give exactly one of phrase, tokens or regex")
         if self.regex is not None:
             try:
-                self.compiled  # noqa: B018 - compiled once here, as the analyser uses it
+                self.compiled  # noqa: B018 - compiled once here, as the matcher uses it
             except re.error as exc:
                 raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
         return self

@@ -40,6 +40,9 @@ class ClauseMatcher:
         self.nlp = nlp
         self.vetoes = tuple(vetoes)
         self.bonuses = tuple(bonuses)
+        # per rule, the vetoes it has (whether a veto applies depends on the rule only)
+        self._vetoes_of = [tuple(v for v in self.vetoes if v.applies(rule)) for rule in rules]
+        self._veto_names_of = [tuple(v.name for v in vetoes) for vetoes in self._vetoes_of]
         self.patterns = compile_patterns(rules)
         self._tokens = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -133,11 +136,11 @@ class ClauseMatcher:
         # The order candidates are visited in decides ties between sentences of one passage
         # (the first wins). It is the set order 0.1 used, kept so that results stay the same.
         out = []
+        rules = self.rules
         for key in alone.keys() | with_lead.keys():
-            readings = [r for r in (alone.get(key), with_lead.get(key)) if r is not None]
-            candidate = Candidate(self.rules[key[0]], key[0], key[1], readings)
-            if candidate.has_evidence:
-                out.append(candidate)
+            readings = [r for r in (alone.get(key), with_lead.get(key)) if r is not None and r.score > 0]
+            if readings:  # else only exclusion patterns fired there
+                out.append(Candidate(rules[key[0]], key[0], key[1], readings))
         return out
 
     # --- step 2: vetoes; step 3: bonuses --------------------------------------------------
@@ -145,12 +148,8 @@ class ClauseMatcher:
     def _apply_vetoes(self, candidates: list[Candidate], sentences: Sentences) -> list[Candidate]:
         kept = []
         for c in candidates:
-            for veto in self.vetoes:
-                if veto.applies(c.rule):
-                    if veto(c, sentences):
-                        break
-                    c.vetoes.append(veto.name)
-            else:
+            if not any(veto(c, sentences) for veto in self._vetoes_of[c.rule_index]):
+                c.vetoes = self._veto_names_of[c.rule_index]
                 kept.append(c)
         return kept
 

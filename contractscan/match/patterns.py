@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..rules import Rule, Weighted
 
@@ -23,23 +24,19 @@ class CompiledPattern:
     name: str | None  # the rule author's name for it, if any
     label: str  # how 0.1 listed it in ``ClauseMatch.matched`` ("regex: \\bgoverned by ...")
     regex: re.Pattern[str] | None = None
+    veto: bool = dataclasses.field(init=False)  # an exclusion pattern
+    ref: str = dataclasses.field(init=False)  # its name, else where it is in the rule file ("patterns.2")
 
-    @property
-    def veto(self) -> bool:
-        return self.field == "exclude"
-
-    @property
-    def ref(self) -> str:
-        """Its name, else where it is in the rule file ("patterns.2")."""
-        return self.name or f"{self.field}.{self.index}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "veto", self.field == "exclude")
+        object.__setattr__(self, "ref", self.name or f"{self.field}.{self.index}")
 
     def hit(self, sentence: int, lead_in: bool = False) -> Hit:
         return Hit(self.rule, sentence, self.weight, self.label, self.ref, self.kind, self.veto, lead_in)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """Evidence for (or, a veto against) a rule in one sentence."""
+class Hit(NamedTuple):
+    """Evidence for (or, a veto against) a rule in one sentence. (A tuple: documents have thousands.)"""
 
     rule: int
     sentence: int

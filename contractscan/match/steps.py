@@ -52,16 +52,18 @@ class Candidate:
     score: float = 0.0  # the chosen reading's score plus bonuses, once bonuses are added
     heading: str | None = None  # the heading above that names the clause (a cue), if any
     bonuses: dict[str, float] = field(default_factory=dict)  # bonus name -> what it added
-    vetoes: list[str] = field(default_factory=list)  # the vetoes checked (and passed)
+    vetoes: tuple[str, ...] = ()  # the vetoes checked (and passed)
 
     @property
     def reading(self) -> Reading:
         """The strongest reading no exclusion pattern vetoed (the sentence alone on a tie)."""
-        return max((r for r in self.readings if r.alive), key=lambda r: r.score)
-
-    @property
-    def has_evidence(self) -> bool:
-        return any(r.score > 0 for r in self.readings)
+        best = None
+        for r in self.readings:
+            if r.alive and (best is None or r.score > best.score):
+                best = r
+        if best is None:
+            raise ValueError("every reading was vetoed")  # asked before the exclusion veto ran
+        return best
 
 
 class Veto(Protocol):

@@ -158,10 +158,16 @@ class StartGate:
         if self._search is not None:
             search = self._search
             return [si for si in candidates if search(texts[si])]
-        if len(self.strings) == 1:
-            first = self.strings[0]
-            return [si for si in candidates if first in texts[si]]
         strings = self.strings
+        if len(strings) == 1:
+            a = strings[0]
+            return [si for si in candidates if a in texts[si]]
+        if len(strings) == 2:  # written out: a generator per sentence costs more than the tests
+            a, b = strings
+            return [si for si in candidates if a in (t := texts[si]) or b in t]
+        if len(strings) == 3:
+            a, b, c = strings
+            return [si for si in candidates if a in (t := texts[si]) or b in t or c in t]
         return [si for si in candidates if any(s in texts[si] for s in strings)]
 
     def positions(self, folded: str) -> Iterator[int]:

@@ -81,13 +81,13 @@ class AcceleratedSearch:
                 candidates = gate.keep(candidates, folded_full)
             for needed in p.others:
                 candidates = needed.keep(candidates, folded_full)
-            rx, core = p.regex, p.core
+            rx, core, starts, core_starts, veto = p.regex, p.core, p.starts, p.core_starts, p.veto
             for si in candidates:
                 sentence = own[si]
-                alone = ((core is None or search_from_starts(core, sentence, p.core_starts, folded_own[si]) is not None)
-                         and search_from_starts(rx, sentence, p.starts, folded_own[si]) is not None)
+                alone = ((core is None or search_from_starts(core, sentence, core_starts, folded_own[si]) is not None)
+                         and search_from_starts(rx, sentence, starts, folded_own[si]) is not None)
                 with_lead = si in lead_of and (alone or ((core is None or core.search(full[si]) is not None)
-                                                         and reaches_item(rx, full[si], len(sentence), p.veto)))
+                                                         and reaches_item(rx, full[si], len(sentence), veto)))
                 if alone or with_lead:
                     yield RegexHit(i, si, alone, with_lead)
 
