@@ -6,12 +6,24 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
+from .severity import Severity
+
 if TYPE_CHECKING:
     from .document import Document
-    from .profiles import Profile
-    from .rules import Rule
 
-Severity = Literal["high", "medium", "low", "info"]
+
+class Explanation(BaseModel):
+    """Why a clause was found: the evidence that counted, what it was worth, what was checked."""
+
+    rule: str
+    pattern: str = Field(description="the strongest pattern's name, else its place in the rule "
+                                     "('patterns.2'); 'headings' when a heading alone counted")
+    kind: Literal["regex", "phrase", "tokens", "heading"]
+    weight: float = Field(description="that pattern's weight, before any bonus")
+    heading: str | None = Field(default=None, description="the heading above the passage that names the clause")
+    heading_bonus: float = Field(default=0.0, description="what that heading added to the score")
+    lead_in: bool = Field(default=False, description="the sentence matched when read after its list item's lead-in")
+    vetoes: list[str] = Field(default_factory=list, description="the vetoes checked for the rule (none applied)")
 
 
 class ClauseMatch(BaseModel):
@@ -27,6 +39,7 @@ class ClauseMatch(BaseModel):
     value: str | None = None
     days: int | None = Field(default=None, description="the value as a number of days, when it is a period")
     matched: list[str] = Field(default_factory=list, description="the rule patterns that fired")
+    explanation: Explanation | None = None
 
 
 class Evidence(BaseModel):
@@ -69,32 +82,23 @@ class ScanResult(BaseModel):
     warnings: list[ScanWarning] = Field(default_factory=list)
     error: ScanError | None = None
 
-    # Kept out of the JSON: what human-facing reports (HTML, Markdown, Word comments) need to
-    # show the contract itself. Set by Analyzer; the profile and rules are shared references.
+    # Kept out of the JSON: the text that reports showing the contract itself (HTML,
+    # Markdown, Word comments) need. The profile and rules are not kept here: reports get
+    # them as a ``render.ReportContext``.
     _document: Document | None = PrivateAttr(default=None)
-    _profile: Profile | None = PrivateAttr(default=None)
-    _rules: dict[str, Rule] = PrivateAttr(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
-    def attach(self, document: Document | None, profile: Profile | None, rules: dict[str, Rule]) -> ScanResult:
-        self._document, self._profile, self._rules = document, profile, rules
+    def attach(self, document: Document | None) -> ScanResult:
+        self._document = document
         return self
 
     @property
     def document(self) -> Document | None:
         """The loaded document (text and pages) this result came from, when the scanner kept it."""
         return self._document
-
-    @property
-    def profile_model(self) -> Profile | None:
-        return self._profile
-
-    @property
-    def rules_by_id(self) -> dict[str, Rule]:
-        return self._rules
 
     def clauses_for(self, clause_id: str) -> list[ClauseMatch]:
         return [c for c in self.clauses if c.id == clause_id or c.id.startswith(clause_id + ".")]

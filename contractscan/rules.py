@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import RuleError
 from .resources import data_dir
+from .severity import Severity
 
 # libyaml's safe loader where PyYAML was built with it: ten times faster, same documents.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,6 +32,7 @@ class _Strict(BaseModel):
 class Weighted(_Strict):
     """A pattern with the score it contributes when it matches a sentence."""
 
+    name: str | None = Field(None, description="a short name, shown in explanations instead of the position")
     weight: float = Field(0.8, ge=0, le=1)
     # where the trigger may stand: asserted (positive), under a negation or a permission
     # (negative), or either (any); unset, the rule's own polarity applies
@@ -46,7 +48,7 @@ class Weighted(_Strict):
             raise ValueError("give exactly one of phrase, tokens or regex")
         if self.regex is not None:
             try:
-                self.compiled  # noqa: B018 - compiled once here, as the analyser uses it
+                self.compiled  # noqa: B018 - compiled once here, as the matcher uses it
             except re.error as exc:
                 raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
         return self
@@ -102,7 +104,7 @@ class Risk(_Strict):
     """A weakness of a present clause, judged on its extracted value or its words."""
 
     id: str
-    severity: Literal["high", "medium", "low", "info"] = "medium"
+    severity: Severity = Severity.MEDIUM
     message: str
     recommendation: str = ""
     when: Literal["no_value", "value_gt", "value_lt", "value_not_in_option", "pattern_absent", "pattern_present"]

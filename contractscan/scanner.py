@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .errors import ContractScanError, IOProblem, ScanTimeout
@@ -19,6 +20,9 @@ from .rules import Rule, load_rules
 from .segment import _mask_noise, segment
 from .terms import TermIndex, resolve_values
 from .xrefs import SectionIndex
+
+if TYPE_CHECKING:
+    from .render.context import ReportContext
 
 Source = str | bytes | os.PathLike[str]
 
@@ -78,19 +82,24 @@ class Analyzer:
         """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
-        from .analyse import ClauseAnalyzer, build_nlp
+        from .match import ClauseMatcher, build_nlp
 
         self.debug = debug
         self.time_limit = time_limit
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
-        self._rules_by_id = {r.id: r for r in self.rules}
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
-        self.clauses = ClauseAnalyzer(self.rules, self.nlp)
+        self.matcher = ClauseMatcher(self.rules, self.nlp)
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
+
+    def report_context(self) -> ReportContext:
+        """The profile and rules of this pipeline, for the renderers and ``annotate``."""
+        from .render.context import ReportContext
+
+        return ReportContext.of(self.profile, self.rules)
 
     def load(self, source: Source) -> Document:
         if isinstance(source, bytes):
@@ -100,11 +109,11 @@ class Analyzer:
         return load_bytes(str(source).encode("utf-8"), "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
-        clauses = segment(doc)
+        passages = segment(doc)
         text = _mask_noise(doc)
-        matches = self.clauses.analyse(doc, clauses, text)
+        matches = self.matcher.match(doc, passages, text)
         resolve_values(matches, self._rules_by_id, TermIndex.build(text))
-        sections = SectionIndex(clauses, len(text))
+        sections = SectionIndex(passages, len(text))
         sections.add_matches(matches, self._rules_by_id)
         present, findings = judge(doc, matches, self.rules, self.profile, text, sections)
         return ScanResult(
@@ -116,7 +125,7 @@ class Analyzer:
             clauses=matches,
             findings=findings,
             warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
-        ).attach(doc, self.profile, self._rules_by_id)
+        ).attach(doc)
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
@@ -138,15 +147,13 @@ class Analyzer:
 
     def _failed(self, label: str | None, kind: str, message: str) -> ScanResult:
         return ScanResult(source=label or "<input>", profile=self.profile.name,
-                          error=ScanError(type=kind, message=" ".join(message.split())[:500])
-                          ).attach(None, self.profile, self._rules_by_id)
+                          error=ScanError(type=kind, message=" ".join(message.split())[:500]))
 
     def scan_folder(self, folder: str | os.PathLike[str]) -> Iterator[ScanResult]:
         for path, problem in iter_files(folder):
             if problem is not None:
                 yield ScanResult(source=str(path), profile=self.profile.name,
-                                 error=ScanError(type=problem.type, message=problem.message)
-                                 ).attach(None, self.profile, self._rules_by_id)
+                                 error=ScanError(type=problem.type, message=problem.message))
             else:
                 yield self.scan(path)
 
