@@ -31,6 +31,7 @@ class _Strict(BaseModel):
 class Weighted(_Strict):
     """A pattern with the score it contributes when it matches a sentence."""
 
+    name: str | None = Field(None, description="a short name, shown in explanations instead of the position")
     weight: float = Field(0.8, ge=0, le=1)
     # where the trigger may stand: asserted (positive), under a negation or a permission
     # (negative), or either (any); unset, the rule's own polarity applies

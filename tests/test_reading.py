@@ -128,7 +128,7 @@ def test_section_numbers_resolve_to_titles_and_families(analyzer):
 
 
 def _reader():
-    from contractscan.analyse import build_nlp
+    from contractscan.match import build_nlp
     from contractscan.reading import Reader
 
     return Reader(build_nlp())
