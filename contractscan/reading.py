@@ -65,6 +65,7 @@ class Reader:
         self.negators = frozenset(spec["negators"])
         self.restrictors = frozenset(spec["restrictors"])
         self.boundaries = frozenset(spec["boundaries"])
+        self.joins = self.boundaries | frozenset(spec.get("clause_joins", []))
         self.permissions = Matcher(nlp.vocab, validate=True)
         self.permissions.add("permission", spec["permissions"])
         self.roles = Matcher(nlp.vocab, validate=True)
@@ -113,7 +114,7 @@ class Reader:
         scope = 0
         for t in doc[:first]:
             if t.lower_ in self.boundaries or (t.text == "," and t.i + 1 < first
-                                               and doc[t.i + 1].lower_ in self.boundaries):
+                                               and doc[t.i + 1].lower_ in self.joins):
                 scope = t.i + 1
         window = doc[scope:first]
         negations = sum(1 for t in window if t.lower_ in self.negators)
@@ -154,10 +155,25 @@ class Reader:
         return None
 
 
-def own_agreement_names(text: str, reader: Reader, head: int = 600) -> frozenset[str]:
-    """The names the document gives itself: agreement names in its title and preamble."""
+_SELF = re.compile(r"^[^\n]{0,80}?\(\s*(?:the|this)?\s*[\"“](?:Agreement|Contract)[\"”]")
+
+
+def own_agreement_names(text: str, reader: Reader) -> frozenset[str]:
+    """The names the document gives itself: an agreement name in its first lines (the title),
+    and one followed by '(the "Agreement")' in its preamble."""
     rx = reader.references["agreement"]
-    return frozenset(_name_key(m.group(0)) for m in rx.finditer(text[:head]))
+    lines = []
+    for line in (x.strip() for x in text[:2000].split("\n")):
+        if not line:
+            continue
+        if len(line) > 100 or line.endswith((".", ";", ",")) or len(lines) == 3:
+            break  # the title ends where sentences begin
+        lines.append(line)
+    names = {_name_key(m.group(0)) for m in rx.finditer("\n".join(lines))}
+    for m in rx.finditer(text[:3000]):
+        if _SELF.match(text, m.end()):
+            names.add(_name_key(m.group(0)))
+    return frozenset(names)
 
 
 def _name_key(name: str) -> str:
