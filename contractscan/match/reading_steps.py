@@ -74,6 +74,14 @@ class SentenceReading:
         return sentences.full[si] if lead_in else sentences.own[si]
 
 
+def out_of_reach(candidate: Candidate) -> bool:
+    """Even with its heading bonus the candidate stays under the rule's threshold: the
+    threshold step drops it anyway, so reading it closely would be wasted."""
+    scoring = candidate.rule.scoring
+    best = max((r.score for r in candidate.readings), default=0.0)
+    return best + scoring.heading_bonus < scoring.threshold - 1e-9
+
+
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return min(a[1], b[1]) > max(a[0], b[0])
 
@@ -139,6 +147,8 @@ class RoleVeto:
         return True
 
     def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
+        if out_of_reach(candidate):
+            return False
         role = candidate.role = self.shared.role(sentences, candidate.sentence)
         return role not in candidate.rule.sentence_roles
 
@@ -158,6 +168,8 @@ class PolarityVeto:
         return rule.polarity != "any" or any(p.polarity not in (None, "any") for p in rule.patterns)
 
     def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
+        if out_of_reach(candidate):
+            return False
         rule, si = candidate.rule, candidate.sentence
         for reading in candidate.readings:
             if not reading.alive or reading.best is None or reading.best.kind != "regex":
@@ -190,6 +202,8 @@ class ReferenceVeto:
         return True
 
     def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
+        if out_of_reach(candidate):
+            return False
         si = candidate.sentence
         reader = self.shared.reader
         self.shared.prepare(sentences)
