@@ -65,16 +65,25 @@ class Reader:
         self.negators = frozenset(spec["negators"])
         self.restrictors = frozenset(spec["restrictors"])
         self.boundaries = frozenset(spec["boundaries"])
+        self.joins = self.boundaries | frozenset(spec.get("clause_joins", []))
         self.permissions = Matcher(nlp.vocab, validate=True)
         self.permissions.add("permission", spec["permissions"])
         self.roles = Matcher(nlp.vocab, validate=True)
         self._at_start: dict[int, bool] = {}
+        gate: set[str] = set()
         for role, entries in spec["roles"].items():
             for i, entry in enumerate(entries):
                 key = nlp.vocab.strings.add(f"{role}#{i}")
                 self.roles.add(f"{role}#{i}", [entry["tokens"]])
                 self._at_start[key] = bool(entry.get("start"))
+                gate |= _gate_words(entry["tokens"])
+        # a sentence without one of these words (or characters) matches no role pattern (None: a
+        # pattern has no words)
+        self._role_gate = None if "" in gate else frozenset(w for w in gate if w.isalpha())
+        self._role_chars = tuple(w for w in gate if w and not w.isalpha())
         self.references = {k: re.compile(v) for k, v in spec["references"].items()}
+        self._reference_gates = {k: tuple(spec.get("reference_gates", {}).get(k, ())) for k in self.references}
+        self._docs: dict[str, object] = {}
         self.generic = frozenset(spec["generic_names"])
 
     # ------------------------------------------------------------ roles
@@ -85,11 +94,16 @@ class Reader:
         ``is_heading`` that the segmenter found the sentence to be its clause's heading."""
         if is_heading or _is_bare_heading(sentence):
             return "heading"
-        if _DEFINITION.match(sentence) or (lead is not None and _DEFINING_LEAD.search(lead)):
+        low = sentence.lower()
+        if (any(w in low for w in _DEFINING_WORDS) and _DEFINITION.match(sentence)) or (
+                lead is not None and _DEFINING_LEAD.search(lead)):
             return "definition"
         if clause is not None and any(_RECITAL_HEADING.search(h) for h in clause.headings[-2:]):
             return "recital"
-        doc = self.nlp.make_doc(sentence)
+        if self._role_gate is not None and self._role_gate.isdisjoint(_WORDS.findall(low)) and not (
+                self._role_chars and any(c in sentence for c in self._role_chars)):
+            return "operative"
+        doc = self._doc(sentence)
         lead_tokens = _lead_tokens(doc)
         for key, start, _end in self.roles(doc):
             if self._at_start[key] and start > lead_tokens:
@@ -108,12 +122,12 @@ class Reader:
         own words ("shall not compete" asserts a non-compete). A permission word ("may",
         "is free to") with no negator after it makes it a permission.
         """
-        doc = self.nlp.make_doc(sentence)
+        doc = self._doc(sentence)
         first = next((t.i for t in doc if t.idx + len(t) > start), len(doc))
         scope = 0
         for t in doc[:first]:
             if t.lower_ in self.boundaries or (t.text == "," and t.i + 1 < first
-                                               and doc[t.i + 1].lower_ in self.boundaries):
+                                               and doc[t.i + 1].lower_ in self.joins):
                 scope = t.i + 1
         window = doc[scope:first]
         negations = sum(1 for t in window if t.lower_ in self.negators)
@@ -126,12 +140,25 @@ class Reader:
                 return "permission"
         return "positive"
 
+    def _doc(self, sentence: str):
+        """The sentence's tokens, kept while the same few sentences are read again."""
+        doc = self._docs.get(sentence)
+        if doc is None:
+            if len(self._docs) > 256:
+                self._docs.clear()
+            doc = self._docs[sentence] = self.nlp.make_doc(sentence)
+        return doc
+
     # ------------------------------------------------------------ references
 
     def mentions(self, sentence: str, own_names: frozenset[str] = frozenset()) -> list[Mention]:
         """Spans that name another agreement, a section by number and title, or a carve-out."""
         out: list[Mention] = []
+        low = sentence.lower()
         for kind, rx in self.references.items():
+            gates = self._reference_gates[kind]
+            if gates and not any(g in low for g in gates):
+                continue
             for m in rx.finditer(sentence):
                 text = m.group(0)
                 if kind == "agreement":
@@ -154,10 +181,50 @@ class Reader:
         return None
 
 
-def own_agreement_names(text: str, reader: Reader, head: int = 600) -> frozenset[str]:
-    """The names the document gives itself: agreement names in its title and preamble."""
+_SELF = re.compile(r"^[^\n]{0,80}?\(\s*(?:the|this)?\s*[\"“](?:Agreement|Contract)[\"”]")
+
+
+_WORDS = re.compile(r"[a-z]+")
+_DEFINING_WORDS = ("mean", "includ", "refer", "defined")
+_COMMON = frozenset("a all an and any are as at be by each for from has have in is it may not of on or shall such "
+                    "the this that to will with".split())
+
+
+def _gate_words(tokens: list[dict]) -> set[str]:
+    """Words one of which a sentence must hold for the token pattern to match it: those of its
+    first required token that asks for words, preferring one that asks for no common word."""
+    options = []
+    for t in tokens:
+        if t.get("OP") in ("?", "*"):
+            continue
+        for attr in ("LOWER", "ORTH"):
+            v = t.get(attr)
+            if isinstance(v, str):
+                options.append({v.lower()})
+            elif isinstance(v, dict) and "IN" in v:
+                options.append({str(x).lower() for x in v["IN"]})
+    if not options:
+        return {""}  # a pattern without words: no gate can skip a sentence for it
+    rare = [o for o in options if o.isdisjoint(_COMMON)]
+    return (rare or options)[0]
+
+
+def own_agreement_names(text: str, reader: Reader) -> frozenset[str]:
+    """The names the document gives itself: an agreement name in its first lines (the title),
+    and one followed by '(the "Agreement")' in its preamble."""
     rx = reader.references["agreement"]
-    return frozenset(_name_key(m.group(0)) for m in rx.finditer(text[:head]))
+    lines = []
+    for line in (x.strip() for x in text[:2000].split("\n")):
+        if not line:
+            continue
+        if len(line) > 100 or line.endswith((".", ";", ",")) or len(lines) == 3:
+            break  # the title ends where sentences begin
+        lines.append(line)
+    names = {_name_key(m.group(0)) for m in rx.finditer("\n".join(lines))}
+    for m in rx.finditer(text[:3000]):
+        if _SELF.match(text, m.end()):
+            names.add(_name_key(m.group(0)))
+    return frozenset(names)
 
 
 def _name_key(name: str) -> str:

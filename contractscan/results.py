@@ -24,6 +24,8 @@ class Explanation(BaseModel):
     heading_bonus: float = Field(default=0.0, description="what that heading added to the score")
     lead_in: bool = Field(default=False, description="the sentence matched when read after its list item's lead-in")
     vetoes: list[str] = Field(default_factory=list, description="the vetoes checked for the rule (none applied)")
+    role: str | None = Field(default=None, description="the sentence's role: operative, heading, definition, "
+                                                  "recital, representation, reference or signature")
 
 
 class ClauseMatch(BaseModel):

@@ -75,7 +75,7 @@ def test_explanation_names_the_pattern_the_heading_and_the_vetoes(nlp):
     e = m.explanation
     assert (e.rule, e.pattern, e.kind, e.weight) == ("probe", "patterns.1", "regex", 0.5)
     assert (e.heading, e.heading_bonus, e.lead_in) == ("12. Insurance", 0.35, False)
-    assert e.vetoes == ["exclude", "definition"]
+    assert e.vetoes == ["exclude", "role", "references"]  # the definition veto is now the role step
     assert m.score == 0.85 and m.matched[-1] == "heading: 12. Insurance"
 
 

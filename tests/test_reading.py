@@ -188,3 +188,40 @@ def test_list_items_of_a_sentence():
     s = "Customer shall (a) pay the fees; (b) not compete with Supplier; and (c) keep records."
     items = [s[a:b] for a, b in list_items(s)]
     assert len(items) == 4 and "not compete" in items[2]
+
+
+# ---------------------------------------------------------------- the matcher reads them so
+
+
+def _ids(analyzer, text):
+    return [c.id for c in analyzer.scan(text).clauses]
+
+
+def test_a_heading_alone_is_not_the_clause(analyzer):
+    assert "liability.indemnification" not in _ids(analyzer, cx.HEADING_ONLY)
+
+
+def test_definitions_without_quotes_and_their_items_bind_no_one(analyzer):
+    assert "insurance" not in _ids(analyzer, cx.UNQUOTED_DEFINITION)
+    assert "liability.indemnification" not in _ids(analyzer, cx.DEFINITION_ITEMS)
+
+
+def test_negated_and_permitted_triggers_are_not_the_clause(analyzer):
+    found = _ids(analyzer, cx.NEGATED_TRIGGER)
+    assert "exclusivity" not in found and "insurance" not in found
+    assert "insurance" not in _ids(analyzer, cx.PERMISSION)
+    assert "non_compete" in _ids(analyzer, cx.NON_COMPETE)  # the negation is the clause
+
+
+def test_a_named_other_agreement_is_a_reference_not_the_clause(analyzer):
+    found = _ids(analyzer, cx.NAMED_OTHER_AGREEMENT)
+    assert "non_compete" not in found and "exclusivity" not in found
+
+
+def test_an_exclusion_vetoes_only_its_own_list_item(analyzer):
+    assert "non_compete" in _ids(analyzer, cx.VETO_IN_OTHER_ITEM)
+
+
+def test_the_role_is_in_the_explanation(analyzer):
+    clause = analyzer.scan(cx.NON_COMPETE).clauses_for("non_compete")[0]
+    assert clause.explanation is not None and clause.explanation.role == "operative"

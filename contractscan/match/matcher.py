@@ -23,7 +23,9 @@ from ..values import normalise_jurisdiction, recase_all_caps, to_days
 from .patterns import CompiledPattern, Hit, compile_patterns
 from .search import PlainSearch, RegexSearch
 from .sentences import Sentences, read_sentences
-from .steps import BONUSES, VETOES, Bonus, Candidate, Reading, Veto, is_heading_text, matching_heading
+from ..reading import Reader
+from .reading_steps import reading_vetoes
+from .steps import BONUSES, Bonus, Candidate, Reading, Veto, is_heading_text, matching_heading
 
 MAX_QUOTE = 1200
 
@@ -35,15 +37,16 @@ class ClauseMatcher:
     reference the accelerated search is tested against (same output, only slower)."""
 
     def __init__(self, rules: list[Rule], nlp: Language, accelerate: bool = True,
-                 vetoes: Sequence[Veto] = VETOES, bonuses: Sequence[Bonus] = BONUSES) -> None:
+                 vetoes: Sequence[Veto] | None = None, bonuses: Sequence[Bonus] = BONUSES) -> None:
         self.rules = rules
         self.nlp = nlp
-        self.vetoes = tuple(vetoes)
         self.bonuses = tuple(bonuses)
+        self.patterns = compile_patterns(rules)
+        # by default the vetoes read each candidate sentence as a lawyer does (reading_steps)
+        self.vetoes = tuple(vetoes) if vetoes is not None else reading_vetoes(Reader(nlp), self.patterns, rules)
         # per rule, the vetoes it has (whether a veto applies depends on the rule only)
         self._vetoes_of = [tuple(v for v in self.vetoes if v.applies(rule)) for rule in rules]
         self._veto_names_of = [tuple(v.name for v in vetoes) for vetoes in self._vetoes_of]
-        self.patterns = compile_patterns(rules)
         self._tokens = Matcher(nlp.vocab, validate=True)
         self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._by_key: dict[int, CompiledPattern] = {}
@@ -224,7 +227,7 @@ def _explain(c: Candidate) -> Explanation:
     assert reading.best is not None
     return Explanation(rule=c.rule.id, pattern=reading.best.ref, kind=reading.best.kind, weight=reading.score,
                        heading=c.heading, heading_bonus=c.bonuses.get("heading", 0.0), lead_in=reading.lead_in,
-                       vetoes=list(c.vetoes))
+                       vetoes=list(c.vetoes), role=c.role)
 
 
 def _normalised(rule: Rule, raw: str) -> tuple[str | None, int | None]:

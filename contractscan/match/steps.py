@@ -53,6 +53,8 @@ class Candidate:
     heading: str | None = None  # the heading above that names the clause (a cue), if any
     bonuses: dict[str, float] = field(default_factory=dict)  # bonus name -> what it added
     vetoes: tuple[str, ...] = ()  # the vetoes checked (and passed)
+    role: str | None = None  # the sentence's role, once the role step has read it
+    reference: str | None = None  # another agreement the trigger only named, when that vetoed it
 
     @property
     def reading(self) -> Reading:
