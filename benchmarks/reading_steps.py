@@ -33,16 +33,19 @@ def _configs(analyzer) -> list[tuple]:
     from contractscan.match.steps import DefinitionVeto, ExcludedHeadingVeto, ExclusionVeto
     from contractscan.reading import Reader
 
+    from contractscan.match import ClauseMatcher
+
     m = analyzer.matcher
     shared = SentenceReading(Reader(analyzer.nlp), m.patterns, m.rules)
     item, heading = ItemExclusionVeto(shared), ExcludedHeadingVeto()
-    return [
+    sets = [
         (ExclusionVeto(), heading, DefinitionVeto()),
         (item, heading, DefinitionVeto()),
         (item, heading, RoleVeto(shared)),
         (item, heading, RoleVeto(shared), ReferenceVeto(shared)),
         (item, heading, RoleVeto(shared), ReferenceVeto(shared), PolarityVeto(shared)),
     ]
+    return [ClauseMatcher(m.rules, analyzer.nlp, vetoes=vetoes) for vetoes in sets]
 
 
 def _init() -> None:
@@ -67,12 +70,11 @@ def _scan(path: str) -> list[dict]:
     text = _mask_noise(doc)
     terms = TermIndex.build(text)
     out = []
-    for vetoes in _state["configs"]:
-        analyzer.matcher.vetoes = vetoes
-        matches = analyzer.matcher.match(doc, passages, text)
-        resolve_values(matches, analyzer._rules_by_id, terms)
+    for matcher in _state["configs"]:
+        matches = matcher.match(doc, passages, text)
+        resolve_values(matches, analyzer._by_id, terms)
         valued = sorted((c for c in matches if c.id == "governing_law" and c.value), key=lambda c: -c.score)
-        out.append({"present": present_ids(matches, analyzer._rules_by_id),
+        out.append({"present": present_ids(matches, analyzer._by_id),
                     "governing_law": valued[0].value if valued else None, "error": None})
     return out
 

@@ -88,6 +88,7 @@ class Analyzer:
         self.time_limit = time_limit
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
+        self._by_id = {r.id: r for r in self.rules}  # for values through defined terms, sections' families
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
         self.matcher = ClauseMatcher(self.rules, self.nlp)
@@ -112,9 +113,9 @@ class Analyzer:
         passages = segment(doc)
         text = _mask_noise(doc)
         matches = self.matcher.match(doc, passages, text)
-        resolve_values(matches, self._rules_by_id, TermIndex.build(text))
+        resolve_values(matches, self._by_id, TermIndex.build(text))
         sections = SectionIndex(passages, len(text))
-        sections.add_matches(matches, self._rules_by_id)
+        sections.add_matches(matches, self._by_id)
         present, findings = judge(doc, matches, self.rules, self.profile, text, sections)
         return ScanResult(
             source=doc.source,
