@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 
 COLUMNS = ["source", "clause", "present", "page", "section", "value", "finding", "severity", "message", "error"]
 _ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
@@ -34,7 +34,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
         findings.setdefault(cid, []).append(f)
     out = []
     for cid in sorted(ids):
-        matches: list[ClauseMatch] = [c for c in result.clauses if c.id == cid] or result.clauses_for(cid)
+        matches: list[ClauseMatch] = by_strength([c for c in result.clauses if c.id == cid] or result.clauses_for(cid))
         first = matches[0] if matches else None
         mine = sorted(findings.get(cid, []), key=lambda f: _ORDER[f.severity])
         out.append({

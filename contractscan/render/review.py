@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from ..profiles import SEVERITY_ORDER
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 
 Status = Literal["present", "missing", "risk", "found"]
 
@@ -116,6 +116,8 @@ def scorecard(result: ScanResult) -> list[FamilyRow]:
                 if row.severity is None or SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[row.severity]:
                     row.severity = f.severity
     rows.extend(sorted(others.values(), key=lambda r: r.id))
+    for row in rows:  # the strongest evidence is shown first
+        row.clauses = by_strength(row.clauses)
     return rows
 
 
