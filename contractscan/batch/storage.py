@@ -12,7 +12,6 @@ from .pending import Pending
 from .settings import ScanSettings
 
 if TYPE_CHECKING:
-    from ..rules import Rule
     from ..store import ResultStore
 
 
@@ -45,13 +44,10 @@ def results_from_store(store: ResultStore) -> Iterator[ScanResult]:
 
 
 class Attacher:
-    """Gives results from workers or the store what ``Analyzer.scan`` attaches in-process."""
+    """Gives results from workers or the store the document ``Analyzer.scan`` attaches in-process."""
 
     def __init__(self, settings: ScanSettings) -> None:
-        from ..rules import load_rules
-
         self.settings = settings
-        self.rules: dict[str, Rule] = {r.id: r for r in load_rules(settings.rule_paths())}
 
     def attach(self, item: Pending) -> None:
         assert item.result is not None
@@ -61,4 +57,4 @@ class Attacher:
 
             # Loading is the cheap part of a scan; what was analysed comes from the store.
             document = load_bytes(item.job.data, item.job.name, self.settings.load_options())
-        item.result.attach(document, self.settings.profile, self.rules)
+        item.result.attach(document)
