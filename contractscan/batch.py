@@ -69,7 +69,7 @@ class ScanSettings:
     time_limit: float | None = None
 
     @classmethod
-    def from_options(cls, profile: str | Path = "core", rules: Iterable[str | Path] = (),
+    def from_options(cls, profile: str | Path = "auto", rules: Iterable[str | Path] = (),
                      model: str | None = None, pdf_engine: str = "pdfium", password: str | None = None,
                      debug: bool = False, ocr: str = "auto", time_limit: float | None = None) -> ScanSettings:
         files = []
@@ -103,6 +103,11 @@ class ScanSettings:
         for name, data in self.rule_files:
             add("extra", Path(name).name, data)
         add("profile", self.profile.model_dump_json(exclude={"source_file"}))
+        for kind, sub in sorted(self.profile.type_profiles().items()):
+            add("profile for " + kind, sub.model_dump_json(exclude={"source_file"}))
+        from .doctype import cue_file
+
+        add("document types", cue_file().read_bytes())
         for package in ("spacy", "python-docx", _ENGINE_PACKAGES.get(self.pdf_engine, ""), self.model or ""):
             try:
                 add(package, version(package) if package else "")
@@ -637,7 +642,9 @@ class _Attacher:
 
             # Loading is the cheap part of a scan; what was analysed comes from the store.
             document = load_bytes(item.job.data, item.job.name, self.settings.load_options())
-        item.result.attach(document, self.settings.profile, self.rules)
+        kind = item.result.document_type
+        profile = self.settings.profile.for_type(kind.type) if kind else self.settings.profile
+        item.result.attach(document, profile, self.rules)
 
 
 def _local_error(settings: ScanSettings, name: str) -> ScanResult:

@@ -31,15 +31,20 @@ def _scan_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
-    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
+                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--annotate", metavar="OUT.docx",
                    help="for one DOCX input: write a copy with a Word comment on each clause found and the "
                         "missing clauses at the top; for a PDF or text input: a DOCX summary of the review")
-    p.add_argument("--profile", "-p", default="core",
-                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
+    p.add_argument("--profile", "-p", default="auto",
+                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file; "
+                   "default auto: the profile for each document's kind (master agreement, BAA, NDA ...)")
     p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
                    help="extra rule file (repeatable); a rule with a built-in id replaces it")
+    p.add_argument("--sets", metavar="folder|MANIFEST.yaml",
+                   help="check contract sets, not single documents: 'folder' = each sub-folder of the folders "
+                   "given is one vendor's set; or a YAML manifest listing each set's documents")
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--model", help="an installed spaCy model to use instead of spacy.blank('en')")
@@ -84,7 +89,8 @@ def _report_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite file written by 'contractscan --db'")
-    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
+                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
@@ -165,30 +171,59 @@ def _check_annotate(args: argparse.Namespace) -> None:
         raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    if args.format == "xlsx" and not (args.output and args.output.lower().endswith(".xlsx")):
+        raise ValueError("--format xlsx writes an Excel file: give -o FILE.xlsx")
+
+
 def _run(args: argparse.Namespace) -> int:
     from .batch import ScanSettings, default_workers, scan_sources
 
     _check_annotate(args)
+    _check_output(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
     )
+    args.profile_model = settings.profile
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
         return _render([settings.build().scan(args.paths[0])], args)
+    sets = None
+    if args.sets:
+        from .sets import find_sets
+
+        sets = find_sets(args.sets, args.paths)
+        if not sets:
+            raise ValueError("--sets: no documents found to group into sets")
     with _store(args.db, create=True) as store:
         results = scan_sources(
-            args.paths, settings, workers=args.workers or default_workers(), store=store,
+            [p for s in sets for p in s.paths] if sets else args.paths, settings,
+            workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
             # reports that show the contract itself need the loaded document back
-            attach=args.format in DOCUMENT_FORMATS,
+            attach=args.format in DOCUMENT_FORMATS and not sets,
         )
+        if sets:
+            results = _combine_sets(sets, results, settings)
         return _render(results, args)
+
+
+def _combine_sets(sets, results: Iterable[ScanResult], settings) -> Iterator[ScanResult]:
+    """Group the documents' results (they come in input order) into one result per set."""
+    from .rules import load_rules
+    from .sets import combine
+
+    rules = {r.id: r for r in load_rules(settings._rule_paths())}
+    it = iter(results)
+    for s in sets:
+        yield combine(s, [next(it) for _ in s.paths], settings.profile, rules)
 
 
 def _report(args: argparse.Namespace) -> int:
     from .batch import results_from_store
 
+    _check_output(args)
     with _store(args.db, create=False) as store:
         return _render(results_from_store(store), args)
 
@@ -215,12 +250,17 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
                 stats["worst"] = max(stats["worst"], SEVERITY_ORDER[f.severity])
             yield r
 
-    if args.output:
-        out_ctx = open(args.output, "w", encoding="utf-8")
+    if args.format == "xlsx":
+        from .render.xlsx import write_xlsx
+
+        write_xlsx(tracked(results), args.output, profile=getattr(args, "profile_model", None))
     else:
-        out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
-    with out_ctx as out:
-        RENDERERS[args.format](tracked(results), out)
+        if args.output:
+            out_ctx = open(args.output, "w", encoding="utf-8")
+        else:
+            out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
+        with out_ctx as out:
+            RENDERERS[args.format](tracked(results), out)
     annotate_path = getattr(args, "annotate", None)
     if annotate_path and scanned and scanned[0].error is not None:
         print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)

@@ -27,6 +27,8 @@ class ClauseMatch(BaseModel):
     value: str | None = None
     days: int | None = Field(default=None, description="the value as a number of days, when it is a period")
     matched: list[str] = Field(default_factory=list, description="the rule patterns that fired")
+    document: str | None = Field(default=None, exclude_if=lambda v: v is None,
+                                 description="in a contract set: the document the clause was found in")
 
 
 class Evidence(BaseModel):
@@ -35,11 +37,15 @@ class Evidence(BaseModel):
     section: str | None = None
     start: int
     end: int
+    document: str | None = Field(default=None, exclude_if=lambda v: v is None,
+                                 description="in a contract set: the document the clause was found in")
 
 
 class Finding(BaseModel):
     rule: str
-    kind: Literal["missing", "risk"]
+    kind: Literal["missing", "risk", "conflict"] = Field(
+        description="missing: a required clause was not found; risk: a clause found is weak; "
+        "conflict: documents of a contract set disagree (two governing laws)")
     severity: Severity
     message: str
     recommendation: str = ""
@@ -58,16 +64,40 @@ class ScanError(BaseModel):
     message: str
 
 
+class DocumentType(BaseModel):
+    """What kind of document this is, and why contractscan thinks so."""
+
+    type: str = Field(description="master_agreement, order_form, baa, dpa, nda, amendment, key_terms or schedule")
+    name: str = Field(default="", description="the kind in words, e.g. 'Business associate agreement'")
+    confidence: float = Field(default=0.0, description="0 to 1: how clearly the cues point to this kind")
+    evidence: list[str] = Field(default_factory=list, description="the cues that fired: title lines, headings, phrases")
+    scores: dict[str, float] = Field(default_factory=dict, description="the score of every kind")
+
+
+class SetDocument(BaseModel):
+    """One document of a contract set, as the set's result lists it."""
+
+    source: str
+    document_type: str | None = Field(default=None, description="its kind (master_agreement, baa ...)")
+    profile: str | None = Field(default=None, description="the checklist its kind brings to the set")
+    error: ScanError | None = None
+
+
 class ScanResult(BaseModel):
     source: str
     format: str | None = None
     pages: int | None = None
     profile: str | None = None
+    document_type: DocumentType | None = Field(
+        default=None, description="the kind of document, detected from its title, headings and text")
     present: list[str] = Field(default_factory=list)
     clauses: list[ClauseMatch] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[ScanWarning] = Field(default_factory=list)
     error: ScanError | None = None
+    documents: list[SetDocument] = Field(
+        default_factory=list, exclude_if=lambda v: not v,
+        description="for a contract set (--sets): its documents; the findings are the set's")
 
     # Kept out of the JSON: what human-facing reports (HTML, Markdown, Word comments) need to
     # show the contract itself. Set by Analyzer; the profile and rules are shared references.

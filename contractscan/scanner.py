@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .doctype import detect_type
 from .document import Document
 from .errors import ContractScanError, IOProblem, ScanTimeout
 from .judge import judge
@@ -66,7 +67,7 @@ class Analyzer:
 
     def __init__(
         self,
-        profile: str | Path | Profile = "core",
+        profile: str | Path | Profile = "auto",
         rules: list[str | Path] | None = None,
         model: str | None = None,
         load_options: LoadOptions | None = None,
@@ -100,18 +101,21 @@ class Analyzer:
     def analyse_document(self, doc: Document) -> ScanResult:
         clauses = segment(doc)
         text = _mask_noise(doc)
+        kind = detect_type(text, [c.heading for c in clauses if c.heading and not c.in_toc])
+        profile = self.profile.for_type(kind.type)
         matches = self.clauses.analyse(doc, clauses, text)
-        present, findings = judge(doc, matches, self.rules, self.profile, text)
+        present, findings = judge(doc, matches, self.rules, profile, text)
         return ScanResult(
             source=doc.source,
             format=doc.format,
             pages=doc.page_count,
-            profile=self.profile.name,
+            profile=f"{self.profile.name}: {profile.name}" if self.profile.automatic else profile.name,
+            document_type=kind,
             present=present,
             clauses=matches,
             findings=findings,
             warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
-        ).attach(doc, self.profile, self._rules_by_id)
+        ).attach(doc, profile, self._rules_by_id)
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
@@ -195,7 +199,7 @@ def iter_files(folder: str | os.PathLike[str]) -> Iterator[tuple[Path, IOProblem
 
 def scan(
     source: Source,
-    profile: str | Path | Profile = "core",
+    profile: str | Path | Profile = "auto",
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> ScanResult:
@@ -205,7 +209,7 @@ def scan(
 
 def scan_folder(
     path: str | os.PathLike[str],
-    profile: str | Path | Profile = "core",
+    profile: str | Path | Profile = "auto",
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> Iterator[ScanResult]:

@@ -48,7 +48,8 @@ class PortfolioSummary:
         from ..profiles import builtin_profiles, load_profile
 
         req: dict[str, str] = {}
-        for name in sorted(self.profiles & set(builtin_profiles())):
+        # an automatic profile's result names the profile it chose: "auto: baa"
+        for name in sorted({p.split(": ")[-1] for p in self.profiles} & set(builtin_profiles())):
             req.update(load_profile(name).require)
         req.update(self.severity)
         return req
