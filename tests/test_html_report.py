@@ -104,8 +104,9 @@ def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, str
     as_html = run_cli(str(folder), "--profile", str(profile), "--format", "html", "-o", str(report))
     assert as_json.returncode == as_html.returncode == 1, as_html.stderr  # high findings exist
     results = json.loads(as_json.stdout)
-    assert {k for r in results for k in r} == {"source", "format", "pages", "profile", "present", "clauses",
-                                               "findings", "warnings", "error"}, "the JSON carries no report data"
+    assert {k for r in results for k in r} == {"source", "format", "pages", "profile", "document_type", "present",
+                                               "clauses", "findings", "warnings", "error"}, \
+        "the JSON carries no report data"
     by_source = sections(report.read_text(encoding="utf-8"))
     assert set(by_source) == {r["source"] for r in results}
     kinds = set()
