@@ -8,6 +8,7 @@ from .document import Document
 from .profiles import Profile
 from .results import ClauseMatch, Evidence, Finding
 from .rules import Risk, Rule
+from .severity import Severity
 
 
 def present_ids(matches: list[ClauseMatch], rules: dict[str, Rule]) -> list[str]:
@@ -29,13 +30,13 @@ def _rule_for(clause_id: str, rules: dict[str, Rule]) -> Rule | None:
     return children[0] if children else None
 
 
-def missing_finding(clause_id: str, severity: str, rules: dict[str, Rule], note: str = "",
+def missing_finding(clause_id: str, severity: Severity | str, rules: dict[str, Rule], note: str = "",
                     uncertain: bool = False, where: str = "") -> Finding:
     """The finding for a required clause that was not found (``where``: ' in any of the 3 documents')."""
     rule = _rule_for(clause_id, rules)
     name = rule.name if rule else clause_id
     msg = f"No {name if name[:2].isupper() else name[:1].lower() + name[1:]} clause was found{where}.{note}"
-    return Finding(rule=clause_id, kind="missing", severity=severity, message=msg,  # type: ignore[arg-type]
+    return Finding(rule=clause_id, kind="missing", severity=Severity(severity), message=msg,
                    recommendation=rule.recommendation if rule else "", uncertain=uncertain)
 
 
@@ -59,8 +60,7 @@ def judge(
             finding = _check_risk(risk, rule, mine, profile, text)
             if finding is not None:
                 findings.append(finding)
-    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
-    findings.sort(key=lambda f: (order[f.severity], f.kind, f.rule))
+    findings.sort(key=lambda f: (-f.severity.rank, f.kind, f.rule))
     return present, findings
 
 

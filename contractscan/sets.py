@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import RuleError
 from .judge import missing_finding
-from .profiles import SEVERITY_ORDER, Profile
+from .profiles import Profile
 from .resources import data_dir
 from .results import ClauseMatch, Evidence, Finding, ScanResult, ScanWarning, SetDocument
 from .rules import SAFE_LOADER, Rule
 from .scanner import iter_files
+from .severity import Severity
 
 
 @dataclass
@@ -118,26 +119,24 @@ def find_sets(mode: str, paths: Iterable[str]) -> list[ContractSet]:
 
 # --- combining results ------------------------------------------------------------------
 
-def _required(results: list[ScanResult], profile: Profile) -> tuple[dict[str, str], list[str]]:
-    """What the set must have: for an automatic profile, every document's kind brings its
+def union_required(kinds: Iterable[str | None], profile: Profile) -> dict[str, Severity]:
+    """What a set must have under an automatic profile: every document's kind brings its
     checklist (the master agreement the core clauses, the BAA the BAA elements)."""
+    req: dict[str, Severity] = {}
+    known = [k for k in kinds if k]
+    for kind in known or ["default"]:
+        for cid, sev in profile.for_type(kind).require.items():
+            if cid not in req or sev.rank > req[cid].rank:
+                req[cid] = sev
+    return req
+
+
+def _required(results: list[ScanResult], profile: Profile) -> tuple[dict[str, Severity], list[str]]:
     if not profile.automatic:
         return dict(profile.require), [profile.name]
-    req: dict[str, str] = {}
-    names: list[str] = []
-    for r in results:
-        if r.error is not None or r.document_type is None:
-            continue
-        sub = profile.for_type(r.document_type.type)
-        if sub.name not in names:
-            names.append(sub.name)
-        for cid, sev in sub.require.items():
-            if cid not in req or SEVERITY_ORDER[sev] > SEVERITY_ORDER[req[cid]]:
-                req[cid] = sev
-    if not names:  # nothing readable: the default checklist
-        sub = profile.for_type("default")
-        return dict(sub.require), [sub.name]
-    return req, names
+    kinds = [r.document_type.type for r in results if r.error is None and r.document_type is not None]
+    names = list(dict.fromkeys(profile.for_type(k).name for k in kinds or ["default"]))
+    return union_required(kinds, profile), names
 
 
 def _values(matches: list[ClauseMatch], how: str) -> set[str]:
@@ -195,7 +194,7 @@ def combine(contract_set: ContractSet, results: list[ScanResult], profile: Profi
     if not readable:
         first = next((r.error for r in results if r.error is not None), None)
         return ScanResult(source=contract_set.name, format="set", profile=label, documents=documents,
-                          error=first).attach(None, Profile(name=label, require=required), rules)
+                          error=first)
     clauses = [m.model_copy(update={"document": r.source}) for r in readable for m in r.clauses]
     present = sorted({cid for r in readable for cid in r.present})
     unreadable = [r.source for r in results if r.error is not None] + [
@@ -214,9 +213,8 @@ def combine(contract_set: ContractSet, results: list[ScanResult], profile: Profi
                 "message": f"{f.message} ({Path(r.source).name})" if n > 1 else f.message,
                 "evidence": [ev.model_copy(update={"document": r.source}) for ev in f.evidence]}))
     findings += conflicts(readable)
-    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     kinds = {"missing": 0, "conflict": 1, "risk": 2}
-    findings.sort(key=lambda f: (order[f.severity], kinds[f.kind], f.rule))
+    findings.sort(key=lambda f: (-f.severity.rank, kinds[f.kind], f.rule))
     warnings = [ScanWarning(type=f"document_{r.error.type}", message=f"{r.source}: {r.error.message}")
                 for r in results if r.error is not None]
     warnings += [w.model_copy(update={"message": f"{Path(r.source).name}: {w.message}"})
@@ -225,4 +223,4 @@ def combine(contract_set: ContractSet, results: list[ScanResult], profile: Profi
         source=contract_set.name, format="set", pages=sum(r.pages or 0 for r in readable) or None,
         profile=label, present=present, clauses=clauses, findings=findings, warnings=warnings,
         documents=documents,
-    ).attach(None, Profile(name=label, require=required), rules)
+    )

@@ -9,12 +9,13 @@ formula, whatever the contract says.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from ..profiles import SEVERITY_ORDER, Profile, builtin_profiles, load_profile
 from ..results import ClauseMatch, Finding, ScanResult
+from ..severity import Severity
+from .context import ReportContext
 
 FILLS = {"high": "F4B6B6", "medium": "FBD89B", "low": "FFF2CC", "info": "DDEBF7", "found": "C6EFCE"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,34 +37,25 @@ VALUE_COLUMNS: list[tuple[str, str, bool]] = [
 def safe(value: Any) -> Any:
     """A cell value that cannot run as a formula."""
     if isinstance(value, str):
+        value = str(value)  # a Severity is a str: write the plain word
         value = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)  # no control chars
         if value.startswith(_FORMULA_START):
             return "'" + value
     return value
 
 
-def _required(r: ScanResult, profile: Profile | None) -> dict[str, str]:
-    """The clauses this result was checked for."""
-    prof = r.profile_model
-    if r.documents and prof is not None:  # a contract set: its combined checklist
-        return dict(prof.require)
-    if profile is not None and not r.documents:
-        return dict(profile.for_type(r.document_type.type).require if r.document_type else profile.require)
-    if prof is not None and not prof.automatic:
-        return dict(prof.require)
-    name = (r.profile or "").split(": ")[-1]
-    req: dict[str, str] = {}
-    for part in name.split(" + "):
-        if part in builtin_profiles():
-            req.update(load_profile(part).require)
+def _required(r: ScanResult, context: ReportContext | None) -> dict[str, Severity]:
+    """The clauses this result was checked for; without a profile, the gaps it reports."""
+    profile = context.profile_for(r) if context is not None else None
+    req: dict[str, Severity] = dict(profile.require) if profile is not None else {}
     for f in r.findings:
         if f.kind == "missing":
-            req[f.rule] = f.severity
+            req.setdefault(f.rule, f.severity)
     return req
 
 
-def _names(rules: dict[str, Any] | None) -> dict[str, str]:
-    if rules is None:
+def _names(rules: Mapping[str, Any] | None) -> dict[str, str]:
+    if not rules:
         from ..rules import load_rules
 
         rules = {r.id: r for r in load_rules()}
@@ -83,7 +75,7 @@ def _clause_name(cid: str, names: dict[str, str]) -> str:
 def _verdict(r: ScanResult) -> str:
     if r.error is not None:
         return f"not read: {r.error.type}"
-    counts = {s: sum(1 for f in r.findings if f.severity == s) for s in ("high", "medium", "low", "info")}
+    counts = {s.value: sum(1 for f in r.findings if f.severity == s) for s in Severity.by_rank()}
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     return ", ".join(parts) or "no findings"
 
@@ -101,25 +93,26 @@ def _quote(r: ScanResult, f: Finding) -> tuple[str, str, str, str]:
 
 
 def write_xlsx(results: Iterable[ScanResult], out: str | Path | IO[bytes],
-               rules: dict[str, Any] | None = None, profile: Profile | None = None) -> None:
-    """Write the workbook to a path or a binary stream."""
+               context: ReportContext | None = None) -> None:
+    """Write the workbook to a path or a binary stream; ``context`` gives the checklist and the
+    clause names (without it: the built-in rules' names and the gaps the results report)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     results = list(results)
-    names = _names(rules)
+    names = _names(context.rules if context is not None else None)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     fill = {k: PatternFill("solid", start_color=v, end_color=v) for k, v in FILLS.items()}
 
     required: dict[str, str] = {}
-    per_result = [_required(r, profile) for r in results]
+    per_result = [_required(r, context) for r in results]
     for req in per_result:
         for cid, sev in req.items():
-            if cid not in required or SEVERITY_ORDER[sev] > SEVERITY_ORDER[required[cid]]:
+            if cid not in required or sev.rank > required[cid].rank:
                 required[cid] = sev
-    columns = sorted(required, key=lambda c: (-SEVERITY_ORDER[required[c]], names.get(c, c)))
+    columns = sorted(required, key=lambda c: (-required[c].rank, names.get(c, c)))
 
     wb = Workbook()
     ws = wb.active
@@ -141,11 +134,11 @@ def write_xlsx(results: Iterable[ScanResult], out: str | Path | IO[bytes],
                                                               for e in f.evidence))]
             if gaps:
                 row.append("missing")
-                colours.append(gaps[0].severity)
+                colours.append(gaps[0].severity.value)
             elif risks:
-                worst = max(risks, key=lambda f: SEVERITY_ORDER[f.severity])
+                worst = max(risks, key=lambda f: f.severity.rank)
                 row.append(f"{worst.kind}: {_clause_name(worst.rule, names)}")
-                colours.append(worst.severity)
+                colours.append(worst.severity.value)
             elif cid in r.present:
                 row.append("found")
                 colours.append("found")
@@ -165,7 +158,7 @@ def write_xlsx(results: Iterable[ScanResult], out: str | Path | IO[bytes],
     fs.append(["Contract", "Document", "Clause", "Clause id", "Kind", "Severity", "Message",
                "Recommendation", "Page", "Section", "Quote"])
     for r in results:
-        ordered = sorted(r.findings, key=lambda f: -SEVERITY_ORDER[f.severity])
+        ordered = sorted(r.findings, key=lambda f: -f.severity.rank)
         if r.error is not None:
             fs.append([safe(r.source), "", "", "", "error", "", safe(f"{r.error.type}: {r.error.message}"),
                        "", "", "", ""])
@@ -173,7 +166,7 @@ def write_xlsx(results: Iterable[ScanResult], out: str | Path | IO[bytes],
             doc, page, section, quote = _quote(r, f)
             fs.append([safe(v) for v in (r.source, doc, _clause_name(f.rule, names), f.rule, f.kind, f.severity,
                                          f.message, f.recommendation, page, section, quote)])
-            fs.cell(row=fs.max_row, column=6).fill = fill[f.severity]
+            fs.cell(row=fs.max_row, column=6).fill = fill[f.severity.value]
     _finish(fs, [36, 30, 28, 26, 10, 10, 60, 60, 6, 30, 80], bold, get_column_letter)
     for row_cells in fs.iter_rows(min_row=2):
         for c in row_cells:
