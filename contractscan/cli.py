@@ -104,7 +104,7 @@ def _report_parser() -> argparse.ArgumentParser:
 
 
 def _rules_command(argv: list[str]) -> int:
-    from .analyse import ClauseAnalyzer, build_nlp
+    from .match import ClauseMatcher, build_nlp
     from .examples import run_examples
     from .rules import load_rule_file, load_rules
 
@@ -125,7 +125,7 @@ def _rules_command(argv: list[str]) -> int:
         failures = 0
         for f in args.files:
             rules = load_rule_file(f)
-            ClauseAnalyzer(rules, nlp)  # compiles every pattern: spaCy errors surface here
+            ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
             for rule in rules:
                 problems = run_examples(rule, nlp)
                 n = len(rule.examples.match) + len(rule.examples.no_match)
@@ -219,7 +219,7 @@ def _combine_sets(sets, results: Iterable[ScanResult], settings) -> Iterator[Sca
     from .rules import load_rules
     from .sets import combine
 
-    rules = {r.id: r for r in load_rules(settings._rule_paths())}  # the workers' rules, extra files included
+    rules = {r.id: r for r in load_rules(settings.rule_paths())}  # the workers' rules, extra files included
     it = iter(results)
     for s in sets:
         yield combine(s, [next(it) for _ in s.paths], settings.profile, rules)
