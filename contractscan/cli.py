@@ -29,7 +29,7 @@ def _scan_parser() -> argparse.ArgumentParser:
         prog="contractscan",
         description="Check contracts for required clauses, offline. "
         "Other commands: 'contractscan report --db FILE', 'contractscan rules list', "
-        "'contractscan rules check FILE.yaml'.",
+        "'contractscan rules check FILE.yaml', 'contractscan schema' (the JSON schema of the results).",
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
@@ -145,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["rules"]:
         return _rules_command(argv[1:])
+    if argv[:1] == ["schema"]:
+        import json
+
+        from .results import ScanResult
+
+        print(json.dumps(ScanResult.model_json_schema(), indent=2))  # the JSON contract, with descriptions
+        return EXIT_OK
     report = argv[:1] == ["report"]
     args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
     try:
@@ -274,7 +281,7 @@ def _store(path: str | None, create: bool):
 
 def _rules_for_report(args: argparse.Namespace) -> list:
     """The rules, for the reports that name clauses by them (loading them takes a moment)."""
-    if args.format not in DOCUMENT_FORMATS:
+    if args.format not in DOCUMENT_FORMATS | {"table", "xlsx"}:  # these name clauses by their rules
         return []
     from .rules import load_rules
 

@@ -15,6 +15,13 @@ from .severity import Severity
 
 
 class Profile(BaseModel):
+    """A checklist: which clauses a kind of contract must have and how severe each gap is.
+
+    ``require`` maps clause ids to severities; ``options`` tune risk checks (e.g. the
+    acceptable governing-law jurisdictions); ``extends`` merges a base profile in; ``by_type``
+    makes the profile automatic: the profile to apply for each kind of document.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     name: str

@@ -133,6 +133,9 @@ class Examples(_Strict):
 
 
 class Rule(_Strict):
+    """A clause rule (one rules/*.yaml file): how to recognise a clause, what value to
+    extract, which weaknesses to report and what to recommend when it is missing."""
+
     id: str
     name: str
     description: str

@@ -210,7 +210,16 @@ def scan(
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> ScanResult:
-    """Scan one contract given as a path, bytes or text."""
+    """Scan one contract and return its review.
+
+    ``source`` is a path (PDF, DOCX or text, recognised by content), the file's bytes, or the
+    contract's text. ``profile`` is the checklist: "auto" (the default) picks the profile for
+    the document's kind (master agreement, BAA, NDA ...; see ``ScanResult.document_type``),
+    "core", "outsourcing", "healthcare" or a profile YAML file apply one checklist. ``rules``
+    adds rule files (a rule with a built-in id replaces it); ``model`` names an installed spaCy
+    model. A file that cannot be read gives a result with ``error`` set, never an exception.
+    To scan many files, build an ``Analyzer`` once and call its ``scan``.
+    """
     return Analyzer(profile=profile, rules=rules, model=model).scan(source)
 
 
@@ -220,5 +229,6 @@ def scan_folder(
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> Iterator[ScanResult]:
-    """Scan every supported file below ``path``, yielding one result per file."""
+    """Scan every supported file below ``path`` (recursively, sorted), yielding one result per
+    file, with the same options as ``scan``."""
     yield from Analyzer(profile=profile, rules=rules, model=model).scan_folder(path)
