@@ -1,0 +1,115 @@
+"""The learned second opinion: passages, labelling, training on a tiny data set of our own,
+and what a scan reports when the classifier disagrees with a "missing" verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contractscan.document import Document
+from contractscan.second_opinion import MAX_PASSAGE, SecondOpinion, lower_severity, passages
+from contractscan.segment import _mask_noise, segment
+from contractscan.train import _normalise, locate
+
+LAW = ["This Agreement shall be governed by the laws of the State of {s}.",
+       "The laws of {s} govern this Agreement and any dispute under it.",
+       "This Agreement is construed under and governed by {s} law, without regard to conflicts principles."]
+ASSIGN = ["Neither party may assign this Agreement without the prior written consent of the other party.",
+          "Vendor shall not assign or transfer any of its rights hereunder without Client's consent.",
+          "This Agreement may not be assigned by either party except with the written approval of the other."]
+FILLER = ["Vendor shall deliver the goods described in Schedule A to the Client's premises.",
+          "Client shall pay each invoice within thirty days of receipt.",
+          "Each notice shall be in writing and delivered by hand or by courier.",
+          "The parties shall meet each quarter to review the progress of the work.",
+          "Vendor shall keep the equipment in good working order at its own cost."]
+STATES = ["New York", "Delaware", "Texas", "Ohio", "Nevada", "Oregon"]
+
+
+def _contract(i: int) -> tuple[str, dict[str, list[str]]]:
+    law = LAW[i % 3].format(s=STATES[i])
+    assign = ASSIGN[i % 3]
+    parts = [f"SERVICES AGREEMENT {i}", "", f"1. Delivery. {FILLER[i % 5]}", "", f"2. Payment. {FILLER[(i + 1) % 5]}",
+             "", f"3. Assignment. {assign}", "", f"4. Notices. {FILLER[(i + 2) % 5]}", "",
+             f"5. Governing Law. {law}", "", f"6. Reviews. {FILLER[(i + 3) % 5]}"]
+    return "\n".join(parts) + "\n", {"Governing Law": [law], "Anti-Assignment": [assign], "Insurance": []}
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory) -> Path:
+    """A model trained by the training script on six contracts written here (a few seconds)."""
+    from contractscan import train
+
+    root = tmp_path_factory.mktemp("tiny-cuad")
+    (root / "pdf").mkdir()
+    entries = []
+    for i in range(6):
+        text, labels = _contract(i)
+        (root / "pdf" / f"c{i}.txt").write_text(text, encoding="utf-8")
+        entries.append({"id": f"c{i}", "pdf": f"pdf/c{i}.txt", "labels": labels})
+    (root / "labels.json").write_text(json.dumps(entries), encoding="utf-8")
+    thresholds = root / "thresholds.json"
+    thresholds.write_text(json.dumps({"thresholds": {"governing_law": 0.5, "assignment.restriction": 0.5}}))
+    out = root / "model"
+    assert train.main([str(root), "-o", str(out), "--workers", "1", "--max-epochs", "10",
+                       "--cache", str(root / "cache"), "--thresholds", str(thresholds)]) == 0
+    return out
+
+
+def test_training_script_makes_a_model_that_loads(tiny_model):
+    so = SecondOpinion.load(tiny_model)
+    assert "governing_law" in so.labels and "assignment.restriction" in so.labels
+    assert so.thresholds["governing_law"] == 0.5
+    assert so.thresholds["insurance"] > 1.0  # no threshold given: the label is never used
+    law, filler = so.score(_passages("7. Governing Law. This Agreement is governed by the laws of Utah.\n\n"
+                                     "8. Delivery. Vendor shall deliver the goods to the premises.\n"))
+    assert law["governing_law"] > filler["governing_law"]
+
+
+def _passages(text: str):
+    doc = Document(text=text)
+    return passages(segment(doc), _mask_noise(doc))
+
+
+def test_passages_carry_their_section_and_long_paragraphs_are_cut():
+    long_body = " ".join(f"Sentence number {i} of a long clause says something." for i in range(60))
+    got = _passages(f"12. Limitation of Liability. {long_body}\n\n13. Term. This Agreement lasts two years.\n")
+    assert got[0].text.startswith("12. Limitation of Liability | ")
+    assert all(p.end - p.start <= MAX_PASSAGE for p in got)
+    assert len(got) >= 3 and got[-1].text.startswith("13. Term | ")
+
+
+def test_labelled_text_is_found_despite_spacing_punctuation_and_gaps():
+    text = "1. Law.  This Agreement shall be\ngoverned by the laws of\nNew  York.\n\n2. Other. Nothing."
+    norm, where = _normalise(text)
+    (span,) = locate(norm, where, "This Agreement shall be governed by the laws of New York")
+    assert text[span[0]:span[1]].startswith("This Agreement") and text[span[0]:span[1]].endswith("York")
+    # CUAD's '<omitted>' gaps: each part is looked for on its own
+    assert len(locate(norm, where, "This Agreement shall be governed <omitted> the laws of New York")) == 2
+
+
+def test_severity_one_step_lower():
+    assert [lower_severity(s) for s in ("high", "medium", "low", "info")] == ["medium", "low", "info", "info"]
+
+
+def test_a_missing_clause_the_classifier_sees_becomes_possibly_present(tiny_model):
+    import contractscan
+
+    text = ("SUPPLY AGREEMENT\n\n1. Delivery. Vendor shall deliver the goods to the Client's premises.\n\n"
+            "2. Payment. Client shall pay each invoice within thirty days of receipt.\n")
+    plain = contractscan.Analyzer().scan(text)
+    assert "governing_law" not in plain.present
+    so = SecondOpinion.load(tiny_model)
+    so.thresholds["governing_law"] = 0.0  # whatever the tiny model says: take it
+    analyzer = contractscan.Analyzer(second_opinion=so)
+    result = analyzer.scan(text)
+    (f,) = [f for f in result.findings if f.rule == "governing_law"]
+    before = next(x for x in plain.findings if x.rule == "governing_law")
+    assert f.kind == "possibly_present" and f.source == "classifier"
+    assert f.severity == lower_severity(before.severity)
+    assert f.evidence and f.evidence[0].probability is not None and f.evidence[0].quote
+    assert "second opinion" in f.message
+    # the JSON of a rules-only finding is as before: no classifier fields
+    rules_only = json.loads(plain.model_dump_json())["findings"][0]
+    assert "source" not in rules_only and all("probability" not in e for e in rules_only["evidence"])
