@@ -233,7 +233,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ncombination - rules: missing precision {d_prec:+.3f} (need >= +0.05), macro-F1 {d_f1:+.3f} "
           f"(need >= +0.02), core recall kept: {recall_kept} -> default {'ON' if on else 'OFF'}")
     report.update(delta_missing_precision=d_prec, delta_macro_f1=d_f1, core_recall_kept=recall_kept,
-                  default_on=on, fold_thresholds=fold_thresholds, seconds=time.perf_counter() - t_start)
+                  default_on=on, fold_thresholds=fold_thresholds, seconds=time.perf_counter() - t_start,
+                  # per contract, to re-cut the table (e.g. by cuad.py's tuning/validation parts)
+                  verdicts={i: {s: sorted(verdicts(s, i)) for s in systems} for i in ids})
 
     median = {lab: statistics.median(ft["combination"][lab] for ft in fold_thresholds) for lab in labels}
     args.thresholds.parent.mkdir(parents=True, exist_ok=True)
