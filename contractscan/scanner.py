@@ -96,6 +96,7 @@ class Analyzer:
         if second_opinion is None:
             second_opinion = DEFAULT_ON
         self.second_opinion = shipped() if second_opinion is True else second_opinion or None
+        self._rules_by_id = {r.id: r for r in self.rules}
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)

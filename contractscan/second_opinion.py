@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from .document import Document
 from .segment import Clause
 
-from .profiles import SEVERITY_ORDER
 from .results import Evidence, Finding
+from .severity import Severity
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -35,7 +35,6 @@ MIN_ALPHA = 20  # a passage with fewer letters (a bare number, a signature line)
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(\"“])")
 NEVER = 2.0  # a threshold no probability reaches: the label is not used
 DEFAULT_ON = False  # decided by benchmarks/second_opinion.py: see the README
-_SEVERITY_BELOW = {"high": "medium", "medium": "low", "low": "info", "info": "info"}
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,11 @@ class SecondOpinion:
         if not (path / "config.cfg").is_file():
             raise FileNotFoundError(f"no second-opinion model in {path}")
         meta = json.loads((path / "thresholds.json").read_text(encoding="utf-8"))
-        return cls(spacy.load(path), {k: float(v) for k, v in meta["thresholds"].items()})
+        # The tokenizer is spaCy's default English one and the bag of words hashes each token's
+        # text: neither its saved special cases nor the string table are needed, and skipping
+        # them loads the model in a third of the time (the same probabilities).
+        nlp = spacy.load(path, exclude=["tokenizer", "vocab"])
+        return cls(nlp, {k: float(v) for k, v in meta["thresholds"].items()})
 
     @property
     def labels(self) -> list[str]:
@@ -180,7 +183,7 @@ class SecondOpinion:
                                       start=o.passage.start, end=o.passage.end, quote=_quote(text, o.passage),
                                       probability=o.probability) for o in seen],
             }))
-        out.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.kind, f.rule))  # as judge orders them
+        out.sort(key=lambda f: (-f.severity.rank, f.kind, f.rule))  # as judge orders them
         return out
 
 
@@ -189,9 +192,11 @@ def _quote(text: str, p: Passage) -> str:
     return q if len(q) <= 400 else q[:399] + "…"
 
 
-def lower_severity(severity: str) -> str:
-    """One step below: a clause the classifier saw is a smaller gap than one nobody saw."""
-    return _SEVERITY_BELOW[severity]
+def lower_severity(severity: Severity) -> Severity:
+    """One step below (info stays info): a clause the classifier saw is a smaller gap than
+    one nobody saw."""
+    rank = max(0, Severity(severity).rank - 1)
+    return next(s for s in Severity if s.rank == rank)
 
 
 @lru_cache(maxsize=2)

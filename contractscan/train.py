@@ -14,6 +14,7 @@ is written into the project. Training runs ``spacy train`` with the committed co
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -215,11 +216,15 @@ def train_model(train: list[dict], dev: list[dict], labels: list[str], out: Path
         _docbin(dev, labels, tmp_path / "dev.spacy")
         settings = {"paths.train": str(tmp_path / "train.spacy"), "paths.dev": str(tmp_path / "dev.spacy"),
                     "system.seed": SEED, **(overrides or {})}
-        spacy_train(config, tmp_path / "run", overrides=settings, use_gpu=-1)
+        with contextlib.redirect_stdout(sys.stderr):  # spaCy's progress table: not the caller's output
+            spacy_train(config, tmp_path / "run", overrides=settings, use_gpu=-1)
         best = tmp_path / "run" / "model-last"
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(best, out)
+    # The string table lists every word of the training contracts (names, amounts); the bag
+    # of words needs only their hashes, so none of the data's text is shipped.
+    (out / "vocab" / "strings.json").write_text("[]", encoding="utf-8")
     return out
 
 

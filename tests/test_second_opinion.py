@@ -113,3 +113,59 @@ def test_a_missing_clause_the_classifier_sees_becomes_possibly_present(tiny_mode
     # the JSON of a rules-only finding is as before: no classifier fields
     rules_only = json.loads(plain.model_dump_json())["findings"][0]
     assert "source" not in rules_only and all("probability" not in e for e in rules_only["evidence"])
+
+
+# --- the shipped model ------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def shipped_model() -> SecondOpinion:
+    from contractscan.second_opinion import shipped
+
+    return shipped()
+
+
+def test_shipped_model_is_small_and_has_a_threshold_per_label(shipped_model):
+    from contractscan.second_opinion import MODEL_DIR
+
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size <= 20_000_000
+    assert set(shipped_model.thresholds) == set(shipped_model.labels) and len(shipped_model.labels) == 15
+
+
+def test_shipped_model_predictions_on_the_samples_are_pinned(shipped_model):
+    """The highest passage probability per label, to two decimals: a retrained or changed
+    model shows here. (On the samples it agrees with the rules: no verdict changes.)"""
+    import contractscan
+    from contractscan.second_opinion import load_document_passages
+
+    analyzer = contractscan.Analyzer(profile="outsourcing", second_opinion=False)
+    pinned = {
+        "lab_services_incomplete.pdf": {
+            "assignment.restriction": 1.0, "audit_rights": 0.0, "change_of_control": 0.0, "exclusivity": 0.0,
+            "governing_law": 1.0, "insurance": 0.02, "ip_ownership.assignment": 1.0, "ip_ownership.joint": 0.0,
+            "liability.cap": 0.0, "liability.uncapped": 0.0, "non_compete": 0.0, "post_termination_services": 0.0,
+            "renewal": 1.0, "renewal.notice": 0.0, "termination.for_convenience": 1.0},
+        "lab_services_agreement.pdf": {
+            "assignment.restriction": 1.0, "audit_rights": 1.0, "change_of_control": 0.12, "exclusivity": 0.82,
+            "governing_law": 1.0, "insurance": 1.0, "ip_ownership.assignment": 1.0, "ip_ownership.joint": 0.0,
+            "liability.cap": 1.0, "liability.uncapped": 1.0, "non_compete": 0.0, "post_termination_services": 1.0,
+            "renewal": 1.0, "renewal.notice": 0.0, "termination.for_convenience": 1.0},
+    }
+    for name, want in pinned.items():
+        _, _, items = load_document_passages(analyzer.load(SAMPLES / name))
+        scores = shipped_model.score(items)
+        got = {lab: round(max(s[lab] for s in scores), 2) for lab in shipped_model.labels}
+        assert got == pytest.approx(want, abs=0.011), name
+
+
+def test_with_the_shipped_model_on_the_samples_keep_their_verdicts(shipped_model):
+    import contractscan
+
+    off = contractscan.Analyzer(profile="outsourcing", second_opinion=False)
+    on = contractscan.Analyzer(profile="outsourcing", second_opinion=shipped_model)
+    for name in ("lab_services_incomplete.pdf", "business_associate_agreement.pdf"):
+        a, b = off.scan(SAMPLES / name), on.scan(SAMPLES / name)
+        assert a.model_dump_json() == b.model_dump_json(), name
