@@ -200,7 +200,7 @@ def second_opinion_cost(files: list[Path]) -> dict[str, float]:
     the classifier reading every document (its upper bound), best of two passes."""
     sys.path.insert(0, str(ROOT))
     from contractscan import Analyzer
-    from contractscan.second_opinion import SecondOpinion, passages
+    from contractscan.second_opinion import SecondOpinion, excerpts
     from contractscan.segment import _mask_noise, segment
 
     off = Analyzer(second_opinion=False)
@@ -228,7 +228,7 @@ def second_opinion_cost(files: list[Path]) -> dict[str, float]:
     def read_all(d) -> None:
         off.analyse_document(d)
         clauses = segment(d)
-        model.score(passages(clauses, _mask_noise(d)))
+        model.score(excerpts(clauses, _mask_noise(d)))
 
     t_all = cpu(read_all)
     print(f"\n  second opinion: model load {load_cpu:.2f} s CPU ({load_wall:.2f} s wall); analysis CPU per page "

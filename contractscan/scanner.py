@@ -84,7 +84,7 @@ class Analyzer:
         (True: the shipped model; None: the default, see ``second_opinion.DEFAULT_ON``)."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
-        from .analyse import ClauseAnalyzer, build_nlp
+        from .match import ClauseMatcher, build_nlp
 
         self.debug = debug
         self.time_limit = time_limit
@@ -92,7 +92,7 @@ class Analyzer:
         self.rules: list[Rule] = load_rules(rules)
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
-        self.clauses = ClauseAnalyzer(self.rules, self.nlp)
+        self.matcher = ClauseMatcher(self.rules, self.nlp)
         if second_opinion is None:
             second_opinion = DEFAULT_ON
         self.second_opinion = shipped() if second_opinion is True else second_opinion or None
@@ -115,12 +115,12 @@ class Analyzer:
         return load_bytes(str(source).encode("utf-8"), "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
-        clauses = segment(doc)
+        passages = segment(doc)
         text = _mask_noise(doc)
-        matches = self.clauses.analyse(doc, clauses, text)
+        matches = self.matcher.match(doc, passages, text)
         present, findings = judge(doc, matches, self.rules, self.profile, text)
         if self.second_opinion is not None:
-            findings = self.second_opinion.revise(doc, clauses, text, findings, self._rules_by_id)
+            findings = self.second_opinion.revise(doc, passages, text, findings, self._rules_by_id)
         return ScanResult(
             source=doc.source,
             format=doc.format,

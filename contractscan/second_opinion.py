@@ -5,8 +5,8 @@ The rules say where a clause is and why; the classifier only speaks up for a req
 clause the rules left missing, turning that into ``possibly_present`` with the passages it
 read as the clause, their page, section, quote and probability. It ships inside the package
 (trained on CUAD, CC BY 4.0: see the README) and is loaded from disk, never downloaded.
-Passages are cut here, for training and scanning alike, so the model learns from text as
-the scanner will show it.
+Excerpts (segment's passages, long ones cut at sentence ends) are made here, for training
+and scanning alike, so the model learns from text as the scanner will show it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .document import Document
-from .segment import Clause
+from .segment import Passage
 
 from .results import Evidence, Finding
 from .severity import Severity
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .rules import Rule
 
 MODEL_DIR = Path(__file__).resolve().parent / "models" / "second_opinion"
-MAX_PASSAGE = 800  # characters; a longer paragraph is cut at sentence ends
+MAX_EXCERPT = 800  # characters; a longer paragraph is cut at sentence ends
 MIN_ALPHA = 20  # a passage with fewer letters (a bare number, a signature line) is not read
 _SENTENCE_END = re.compile(r"(?<=[.;:])\s+(?=[A-Z(\"“])")
 NEVER = 2.0  # a threshold no probability reaches: the label is not used
@@ -38,8 +38,8 @@ DEFAULT_ON = False  # decided by benchmarks/second_opinion.py: see the README
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A stretch of clause text, with where it sits; ``text`` is what the classifier reads."""
+class Excerpt:
+    """A stretch of contract text, with where it sits; ``text`` is what the classifier reads."""
 
     start: int
     end: int
@@ -47,34 +47,34 @@ class Passage:
     text: str
 
 
-def passages(clauses: list[Clause], text: str) -> list[Passage]:
-    """The body paragraphs of ``segment``'s clauses (``text``: noise blanked), long ones cut
+def excerpts(passages: list[Passage], text: str) -> list[Excerpt]:
+    """The body paragraphs of ``segment``'s passages (``text``: noise blanked), long ones cut
     at sentence ends; each read with its section label in front, since a heading is often
     the strongest clue to what a paragraph is."""
-    out: list[Passage] = []
-    for c in clauses:
+    out: list[Excerpt] = []
+    for c in passages:
         if c.in_toc or c.heading_only:
             continue
         for s, e in _pieces(text, c.start, c.end):
             body = " ".join(text[s:e].split())
             if sum(ch.isalpha() for ch in body) < MIN_ALPHA:
                 continue
-            out.append(Passage(s, e, c.section, f"{c.section} | {body}" if c.section else body))
+            out.append(Excerpt(s, e, c.section, f"{c.section} | {body}" if c.section else body))
     return out
 
 
 def _pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    if end - start <= MAX_PASSAGE:
+    if end - start <= MAX_EXCERPT:
         return [(start, end)]
     out: list[tuple[int, int]] = []
     s = last = start
     for cut in [m.start() for m in _SENTENCE_END.finditer(text, start, end)] + [end]:
-        if cut - s > MAX_PASSAGE and last > s:
+        if cut - s > MAX_EXCERPT and last > s:
             out.append((s, last))
             s = last
-        while cut - s > MAX_PASSAGE * 2:  # no sentence end for a long way: cut hard
-            out.append((s, s + MAX_PASSAGE))
-            s += MAX_PASSAGE
+        while cut - s > MAX_EXCERPT * 2:  # no sentence end for a long way: cut hard
+            out.append((s, s + MAX_EXCERPT))
+            s += MAX_EXCERPT
         last = cut
     out.append((s, end))
     return [(a, b) for a, b in ((_skip_space(text, a, b), b) for a, b in out) if b > a]
@@ -91,7 +91,7 @@ class Opinion:
     """A passage the classifier reads as clause ``id``."""
 
     id: str
-    passage: Passage
+    passage: Excerpt
     probability: float
 
 
@@ -121,7 +121,7 @@ class SecondOpinion:
     def labels(self) -> list[str]:
         return list(self.nlp.get_pipe("textcat_multilabel").labels)
 
-    def score(self, items: list[Passage]) -> list[dict[str, float]]:
+    def score(self, items: list[Excerpt]) -> list[dict[str, float]]:
         """Per passage, each label's probability."""
         return [dict(d.cats) for d in self.nlp.pipe((p.text for p in items), batch_size=256)]
 
@@ -131,7 +131,7 @@ class SecondOpinion:
         return [lab for lab in self.labels if self.thresholds.get(lab, NEVER) <= 1.0
                 and (lab == clause_id or (lab in rules and clause_id in rules[lab].ancestors()))]
 
-    def review(self, clauses: list[Clause], text: str, missing: list[str],
+    def review(self, passages: list[Passage], text: str, missing: list[str],
                rules: dict[str, Rule]) -> dict[str, list[Opinion]]:
         """For each clause id in ``missing``, the passages scored above its threshold, best first.
 
@@ -141,7 +141,7 @@ class SecondOpinion:
         wanted = {cid: labs for cid, labs in wanted.items() if labs}
         if not wanted:
             return {}
-        items = passages(clauses, text)
+        items = excerpts(passages, text)
         scores = self.score(items)
         out: dict[str, list[Opinion]] = {}
         for cid, labs in wanted.items():
@@ -152,12 +152,12 @@ class SecondOpinion:
                 out[cid] = found[: self.max_evidence]
         return out
 
-    def revise(self, doc: Document, clauses: list[Clause], text: str, findings: list[Finding],
+    def revise(self, doc: Document, passages: list[Passage], text: str, findings: list[Finding],
                rules: dict[str, Rule]) -> list[Finding]:
         """Each "missing" finding the classifier disagrees with becomes ``possibly_present``,
         one severity lower, with the passages it read as the clause as evidence."""
         missing = [f.rule for f in findings if f.kind == "missing"]
-        opinions = self.review(clauses, text, missing, rules) if missing else {}
+        opinions = self.review(passages, text, missing, rules) if missing else {}
         if not opinions:
             return findings
         out = []
@@ -187,7 +187,7 @@ class SecondOpinion:
         return out
 
 
-def _quote(text: str, p: Passage) -> str:
+def _quote(text: str, p: Excerpt) -> str:
     q = " ".join(text[p.start:p.end].split())
     return q if len(q) <= 400 else q[:399] + "…"
 
@@ -205,10 +205,10 @@ def shipped(path: str | None = None) -> SecondOpinion:
     return SecondOpinion.load(path)
 
 
-def load_document_passages(doc: Document) -> tuple[list[Clause], str, list[Passage]]:
+def load_document_excerpts(doc: Document) -> tuple[list[Passage], str, list[Excerpt]]:
     """Segment a loaded document as the scanner does, and cut its passages."""
     from .segment import _mask_noise, segment
 
-    clauses = segment(doc)
+    passages = segment(doc)
     text = _mask_noise(doc)
-    return clauses, text, passages(clauses, text)
+    return passages, text, excerpts(passages, text)

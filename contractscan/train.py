@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .second_opinion import MODEL_DIR, passages
+from .second_opinion import MODEL_DIR, excerpts
 
 CONFIG = Path(__file__).resolve().parent / "models" / "second_opinion.cfg"
 THRESHOLDS = CONFIG.with_name("second_opinion_thresholds.json")
@@ -111,13 +111,13 @@ def _overlaps(a: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
 def extract_contract(pdf: str, clause_texts: dict[str, list[str]]) -> dict:
     """One contract's passages with their labels (``clause_texts``: clause id -> CUAD texts)."""
     from .loaders import LoadOptions, load_path
-    from .second_opinion import load_document_passages
+    from .second_opinion import load_document_excerpts
 
     try:
         doc = load_path(pdf, LoadOptions(ocr="never"))
     except Exception as exc:  # a broken file is left out of the data set, and said so
         return {"error": f"{type(exc).__name__}: {exc}", "passages": []}
-    clauses, text, items = load_document_passages(doc)
+    clauses, text, items = load_document_excerpts(doc)
     norm, where = _normalise(text)
     spans = {cid: [sp for t in texts for sp in locate(norm, where, t)] for cid, texts in clause_texts.items()}
     out = []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from contractscan.document import Document
-from contractscan.second_opinion import MAX_PASSAGE, SecondOpinion, lower_severity, passages
+from contractscan.second_opinion import MAX_EXCERPT, SecondOpinion, excerpts, lower_severity
 from contractscan.segment import _mask_noise, segment
 from contractscan.train import _normalise, locate
 
@@ -69,14 +69,14 @@ def test_training_script_makes_a_model_that_loads(tiny_model):
 
 def _passages(text: str):
     doc = Document(text=text)
-    return passages(segment(doc), _mask_noise(doc))
+    return excerpts(segment(doc), _mask_noise(doc))
 
 
 def test_passages_carry_their_section_and_long_paragraphs_are_cut():
     long_body = " ".join(f"Sentence number {i} of a long clause says something." for i in range(60))
     got = _passages(f"12. Limitation of Liability. {long_body}\n\n13. Term. This Agreement lasts two years.\n")
     assert got[0].text.startswith("12. Limitation of Liability | ")
-    assert all(p.end - p.start <= MAX_PASSAGE for p in got)
+    assert all(p.end - p.start <= MAX_EXCERPT for p in got)
     assert len(got) >= 3 and got[-1].text.startswith("13. Term | ")
 
 
@@ -139,7 +139,7 @@ def test_shipped_model_predictions_on_the_samples_are_pinned(shipped_model):
     """The highest passage probability per label, to two decimals: a retrained or changed
     model shows here. (On the samples it agrees with the rules: no verdict changes.)"""
     import contractscan
-    from contractscan.second_opinion import load_document_passages
+    from contractscan.second_opinion import load_document_excerpts
 
     analyzer = contractscan.Analyzer(profile="outsourcing", second_opinion=False)
     pinned = {
@@ -155,7 +155,7 @@ def test_shipped_model_predictions_on_the_samples_are_pinned(shipped_model):
             "renewal": 1.0, "renewal.notice": 0.0, "termination.for_convenience": 1.0},
     }
     for name, want in pinned.items():
-        _, _, items = load_document_passages(analyzer.load(SAMPLES / name))
+        _, _, items = load_document_excerpts(analyzer.load(SAMPLES / name))
         scores = shipped_model.score(items)
         got = {lab: round(max(s[lab] for s in scores), 2) for lab in shipped_model.labels}
         assert got == pytest.approx(want, abs=0.011), name
