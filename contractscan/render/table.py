@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..results import ClauseMatch, ScanResult
+from ..results import ClauseMatch, ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
 from .review import display_name, finding_title, role_value, verdict, where
@@ -93,7 +93,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
 
     first: dict[str, ClauseMatch] = {}
     count: dict[str, int] = {}
-    for c in r.clauses:
+    for c in by_strength(r.clauses):  # the strongest passage of each clause is the one quoted
         first.setdefault(c.id, c)
         count[c.id] = count.get(c.id, 0) + 1
     if first:
