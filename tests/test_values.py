@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contractscan.analyse import ClauseAnalyzer, build_nlp
+from contractscan.analyse import ClauseAnalyzer
 from contractscan.document import Document
 from contractscan.rules import load_rules
 from contractscan.segment import segment
@@ -66,9 +66,9 @@ def test_recase_all_caps_keeps_mixed_text_and_short_acronyms():
 
 
 @pytest.fixture(scope="module")
-def analyzer():
+def analyzer(nlp):
     rules = [r for r in load_rules() if r.id in ("governing_law", "renewal.notice")]
-    return ClauseAnalyzer(rules, build_nlp())
+    return ClauseAnalyzer(rules, nlp)
 
 
 def _values(analyzer, text, rule_id):
