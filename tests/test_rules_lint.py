@@ -9,7 +9,7 @@ from conftest import ROOT
 
 from contractscan.cli import main
 from contractscan.errors import RuleError
-from contractscan.lint import alternations, lint
+from contractscan.lint import alternations
 from contractscan.rules import load_rule_file
 
 RULE = """\
@@ -26,8 +26,19 @@ def _file(tmp_path, body: str, name: str = "probe.yaml"):
     return path
 
 
+@pytest.fixture(autouse=True)
+def _shared(analyzer, monkeypatch):
+    """lint() with the session's spaCy and built-in rules: building them again costs a second."""
+    import contractscan.lint
+
+    real = contractscan.lint.lint
+    monkeypatch.setattr(contractscan.lint, "lint", lambda paths: real(paths, analyzer.nlp, analyzer.rules))
+
+
 def _problems(path):
-    return [(p.line, p.level, p.where, p.message) for p in lint([path])]
+    import contractscan.lint
+
+    return [(p.line, p.level, p.where, p.message) for p in contractscan.lint.lint([path])]
 
 
 def test_a_pattern_no_match_example_fires_is_an_error_with_its_line(tmp_path):
@@ -55,7 +66,7 @@ def test_a_clean_file_exits_0_and_a_missing_one_is_a_usage_error(tmp_path, capsy
           match: ["The widgets shall be polished weekly."]
           no_match: ["The widgets are blue."]
         """)
-    assert lint([path]) == []
+    assert _problems(path) == []
     assert main(["rules", "lint", str(path)]) == 0
     assert main(["rules", "lint", str(tmp_path / "nope.yaml")]) == 2
     with pytest.raises(SystemExit) as exc:
@@ -117,7 +128,7 @@ def test_vocab_entries_are_expanded_where_regexes_are(tmp_path):
     assert rule.patterns[0].regex == r"\b(?:polish|shine|buff)ed widgets\b"
     assert rule.exclude[0].regex == r"\bnot (?:polish|shine|buff)ed\b"
     assert rule.examples.no_match[0].endswith("{vocab.finish}.")  # examples are text, never expanded
-    assert lint([path]) == []
+    assert _problems(path) == []
 
 
 def test_an_unknown_or_unused_vocab_entry_is_named(tmp_path):
