@@ -80,7 +80,7 @@ def main() -> int:
         for label, budget in (("default budget", FULL_TEXT_BUDGET), ("tight budget", 4_000_000)):
             buf = io.StringIO()
             t0 = time.monotonic()
-            render_html(results, buf, full_text_budget=budget)
+            render_html(results, buf, analyzer.report_context(), full_text_budget=budget)
             render_s = time.monotonic() - t0
             path = Path(tmp) / f"report-{budget}.html"
             path.write_text(buf.getvalue(), encoding="utf-8")

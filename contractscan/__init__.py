@@ -22,6 +22,7 @@ _EXPORTS = {
     "ScanResult": ".results",
     "ScanWarning": ".results",
     "Rule": ".rules",
+    "Severity": ".severity",
     "load_rule_file": ".rules",
     "load_rules": ".rules",
     "Analyzer": ".scanner",
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from .results import ClauseMatch, Evidence, Finding, ScanError, ScanResult, ScanWarning
     from .rules import Rule, load_rule_file, load_rules
     from .scanner import Analyzer, scan, scan_folder
+    from .severity import Severity
 
 
 def __getattr__(name: str) -> Any:

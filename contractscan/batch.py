@@ -32,7 +32,6 @@ from .results import ScanError, ScanResult
 
 if TYPE_CHECKING:
     from .document import Document
-    from .rules import Rule
     from .scanner import Analyzer
     from .store import ResultStore
 
@@ -621,13 +620,10 @@ def _settle(head: _Pending, runner: _Runner, pending: deque[_Pending], settings:
 
 
 class _Attacher:
-    """Gives results from workers or the store what ``Analyzer.scan`` attaches in-process."""
+    """Gives results from workers or the store the document ``Analyzer.scan`` attaches in-process."""
 
     def __init__(self, settings: ScanSettings) -> None:
-        from .rules import load_rules
-
         self.settings = settings
-        self.rules: dict[str, Rule] = {r.id: r for r in load_rules(settings._rule_paths())}
 
     def attach(self, item: _Pending) -> None:
         assert item.result is not None
@@ -637,7 +633,7 @@ class _Attacher:
 
             # Loading is the cheap part of a scan; what was analysed comes from the store.
             document = load_bytes(item.job.data, item.job.name, self.settings.load_options())
-        item.result.attach(document, self.settings.profile, self.rules)
+        item.result.attach(document)
 
 
 def _local_error(settings: ScanSettings, name: str) -> ScanResult:

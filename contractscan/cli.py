@@ -15,11 +15,13 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContractScanError
-from .profiles import SEVERITY_ORDER, builtin_profiles
-from .render import DOCUMENT_FORMATS, RENDERERS
+from .profiles import Profile, builtin_profiles
+from .render import DOCUMENT_FORMATS, RENDERERS, ReportContext
 from .results import ScanResult
+from .severity import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+FAIL_ON = [s.value for s in Severity.by_rank()] + ["never"]
 
 
 def _scan_parser() -> argparse.ArgumentParser:
@@ -40,7 +42,7 @@ def _scan_parser() -> argparse.ArgumentParser:
                    help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
     p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
                    help="extra rule file (repeatable); a rule with a built-in id replaces it")
-    p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
+    p.add_argument("--fail-on", choices=FAIL_ON, default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--model", help="an installed spaCy model to use instead of spacy.blank('en')")
     p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
@@ -86,10 +88,12 @@ def _report_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite file written by 'contractscan --db'")
     p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--fail-on", choices=["high", "medium", "low", "info", "never"], default="high",
+    p.add_argument("--fail-on", choices=FAIL_ON, default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
+    p.add_argument("--profile", "-p", metavar="NAME|FILE.yaml",
+                   help="only the results judged under this profile (needed when the store holds several)")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    p.set_defaults(annotate=None)
+    p.set_defaults(annotate=None, rules=[])
     return p
 
 
@@ -220,7 +224,9 @@ def _run(args: argparse.Namespace) -> int:
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
     )
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
-        return _render([settings.build().scan(args.paths[0])], args)
+        analyzer = settings.build()
+        return _render([analyzer.scan(args.paths[0])], args, analyzer.report_context())
+    context = ReportContext.of(settings.profile, _rules_for_report(args))
     with _store(args.db, create=True) as store:
         results = scan_sources(
             args.paths, settings, workers=args.workers or default_workers(), store=store,
@@ -229,14 +235,42 @@ def _run(args: argparse.Namespace) -> int:
             # reports that show the contract itself need the loaded document back
             attach=args.format in DOCUMENT_FORMATS,
         )
-        return _render(results, args)
+        return _render(results, args, context)
 
 
 def _report(args: argparse.Namespace) -> int:
     from .batch import results_from_store
 
     with _store(args.db, create=False) as store:
-        return _render(results_from_store(store), args)
+        results = list(results_from_store(store))
+    results, profile = _one_profile(results, args)
+    return _render(results, args, ReportContext.of(profile, _rules_for_report(args)))
+
+
+def _one_profile(results: list[ScanResult], args: argparse.Namespace) -> tuple[list[ScanResult], Profile | None]:
+    """The stored results judged under one profile, and that profile when it can be known.
+
+    A report applies one profile's checklist, so results judged under different profiles
+    are not mixed: the user picks one with ``--profile``. The store keeps a profile's name,
+    not its content: a built-in profile is loaded by that name, a profile file must be given.
+    """
+    from collections import Counter
+
+    from .profiles import load_profile
+
+    wanted = load_profile(args.profile) if args.profile else None
+    if wanted is not None:
+        results = [r for r in results if r.profile == wanted.name]
+        if not results:
+            raise ValueError(f"{args.db} holds no results judged under the profile {wanted.name!r}")
+        return results, wanted
+    counts = Counter(r.profile or "-" for r in results)
+    if len(counts) > 1:
+        mix = ", ".join(f"{name} ({n} result{'s' if n > 1 else ''})" for name, n in sorted(counts.items()))
+        raise ValueError(f"{args.db} holds results judged under different profiles: {mix}; a report applies "
+                         "one profile's checklist, so choose one with --profile NAME")
+    name = next(iter(counts), None)
+    return results, (load_profile(name) if name in builtin_profiles() else None)
 
 
 def _store(path: str | None, create: bool):
@@ -247,7 +281,16 @@ def _store(path: str | None, create: bool):
     return ResultStore(path, create=create)
 
 
-def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
+def _rules_for_report(args: argparse.Namespace) -> list:
+    """The rules, for the reports that name clauses by them (loading them takes a moment)."""
+    if args.format not in DOCUMENT_FORMATS:
+        return []
+    from .rules import load_rules
+
+    return load_rules(args.rules)
+
+
+def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: ReportContext) -> int:
     stats = {"errors": 0, "worst": -1}
     scanned: list[ScanResult] = []
 
@@ -258,7 +301,7 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
             if r.error is not None:
                 stats["errors"] += 1
             for f in r.findings:
-                stats["worst"] = max(stats["worst"], SEVERITY_ORDER[f.severity])
+                stats["worst"] = max(stats["worst"], f.severity.rank)
             yield r
 
     if args.output:
@@ -266,19 +309,19 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace) -> int:
     else:
         out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
     with out_ctx as out:
-        RENDERERS[args.format](tracked(results), out)
+        RENDERERS[args.format](tracked(results), out, context)
     annotate_path = getattr(args, "annotate", None)
     if annotate_path and scanned and scanned[0].error is not None:
         print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)
     elif annotate_path and scanned:
-        from .annotate import annotate
+        from .render.annotate import annotate
 
-        written = annotate(scanned[0], annotate_path)
+        written = annotate(scanned[0], annotate_path, context)
         what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
         print(f"contractscan: wrote {annotate_path} ({what})", file=sys.stderr)
     if stats["errors"]:
         return EXIT_UNREADABLE
-    if args.fail_on != "never" and stats["worst"] >= SEVERITY_ORDER[args.fail_on]:
+    if args.fail_on != "never" and stats["worst"] >= Severity(args.fail_on).rank:
         return EXIT_FINDINGS
     return EXIT_OK
 

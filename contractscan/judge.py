@@ -62,8 +62,7 @@ def judge(
             finding = _check_risk(risk, rule, mine, profile, text)
             if finding is not None:
                 findings.append(finding)
-    order = {"high": 0, "medium": 1, "low": 2, "info": 3}
-    findings.sort(key=lambda f: (order[f.severity], f.kind, f.rule))
+    findings.sort(key=lambda f: (-f.severity.rank, f.kind, f.rule))
     return present, findings
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import RuleError
 from .resources import data_dir
+from .severity import Severity
 
 # libyaml's safe loader where PyYAML was built with it: ten times faster, same documents.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,7 +104,7 @@ class Risk(_Strict):
     """A weakness of a present clause, judged on its extracted value or its words."""
 
     id: str
-    severity: Literal["high", "medium", "low", "info"] = "medium"
+    severity: Severity = Severity.MEDIUM
     message: str
     recommendation: str = ""
     when: Literal["no_value", "value_gt", "value_lt", "value_not_in_option", "pattern_absent", "pattern_present"]

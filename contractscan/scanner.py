@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .errors import ContractScanError, IOProblem, ScanTimeout
@@ -17,6 +18,9 @@ from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
 from .segment import _mask_noise, segment
+
+if TYPE_CHECKING:
+    from .render.context import ReportContext
 
 Source = str | bytes | os.PathLike[str]
 
@@ -82,13 +86,18 @@ class Analyzer:
         self.time_limit = time_limit
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
-        self._rules_by_id = {r.id: r for r in self.rules}
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
         self.clauses = ClauseAnalyzer(self.rules, self.nlp)
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
+
+    def report_context(self) -> ReportContext:
+        """The profile and rules of this pipeline, for the renderers and ``annotate``."""
+        from .render.context import ReportContext
+
+        return ReportContext.of(self.profile, self.rules)
 
     def load(self, source: Source) -> Document:
         if isinstance(source, bytes):
@@ -111,7 +120,7 @@ class Analyzer:
             clauses=matches,
             findings=findings,
             warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
-        ).attach(doc, self.profile, self._rules_by_id)
+        ).attach(doc)
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
@@ -133,15 +142,13 @@ class Analyzer:
 
     def _failed(self, label: str | None, kind: str, message: str) -> ScanResult:
         return ScanResult(source=label or "<input>", profile=self.profile.name,
-                          error=ScanError(type=kind, message=" ".join(message.split())[:500])
-                          ).attach(None, self.profile, self._rules_by_id)
+                          error=ScanError(type=kind, message=" ".join(message.split())[:500]))
 
     def scan_folder(self, folder: str | os.PathLike[str]) -> Iterator[ScanResult]:
         for path, problem in iter_files(folder):
             if problem is not None:
                 yield ScanResult(source=str(path), profile=self.profile.name,
-                                 error=ScanError(type=problem.type, message=problem.message)
-                                 ).attach(None, self.profile, self._rules_by_id)
+                                 error=ScanError(type=problem.type, message=problem.message))
             else:
                 yield self.scan(path)
 

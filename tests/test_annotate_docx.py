@@ -13,13 +13,13 @@ from docx.oxml.ns import qn
 from report_samples import COMPLETE, INCOMPLETE, as_text, write_docx
 
 from contractscan import Analyzer
-from contractscan.annotate import annotate, locate_paragraphs
+from contractscan.render.annotate import annotate, locate_paragraphs
 
 REAL_SAMPLES = Path(os.environ.get("CONTRACTSCAN_SAMPLES", SAMPLES))
 
 
 def block_texts(document) -> list[str]:
-    from contractscan.annotate import _paragraphs
+    from contractscan.render.annotate import _paragraphs
 
     return [p.text for p in _paragraphs(document)]
 
@@ -55,7 +55,7 @@ def complete_docx(tmp_path) -> Path:
 def test_each_clause_comment_sits_on_its_paragraph(strict, complete_docx, tmp_path):
     result = strict.scan(complete_docx)
     out = tmp_path / "annotated.docx"
-    written = annotate(result, out)
+    written = annotate(result, out, strict.report_context())
     assert written.kind == "comments" and written.anchored_clauses == len(result.clauses)
     # one comment per paragraph holding clauses (a paragraph can show several ids), plus the summary
     assert 1 + len({c.start for c in result.clauses}) >= written.comments > 1
@@ -90,7 +90,7 @@ def test_top_comment_lists_missing_clauses_with_recommendations(strict, tmp_path
     source = write_docx(tmp_path / "courier.docx", INCOMPLETE)
     result = strict.scan(source)
     out = tmp_path / "courier-annotated.docx"
-    annotate(result, out)
+    annotate(result, out, strict.report_context())
     ranges = comment_ranges(out)
     top_text, top_covered = ranges[min(ranges)]
     assert top_covered == [INCOMPLETE[0][1]]
@@ -105,7 +105,7 @@ def test_every_finding_appears_in_the_comments(strict, complete_docx, tmp_path):
     for source in (complete_docx, write_docx(tmp_path / "courier.docx", INCOMPLETE)):
         result = strict.scan(source)
         out = tmp_path / f"{source.stem}-annotated.docx"
-        annotate(result, out)
+        annotate(result, out, strict.report_context())
         comments = [c.text for c in docx.Document(str(out)).comments]
         for f in result.findings:
             assert any(f.message in c and f.recommendation in c for c in comments), f.rule
@@ -114,7 +114,7 @@ def test_every_finding_appears_in_the_comments(strict, complete_docx, tmp_path):
 def test_the_contract_text_is_unchanged(strict, complete_docx, tmp_path):
     result = strict.scan(complete_docx)
     out = tmp_path / "annotated.docx"
-    annotate(result, out)
+    annotate(result, out, strict.report_context())
     before, after = docx.Document(str(complete_docx)), docx.Document(str(out))
     assert block_texts(before) == block_texts(after)
     again = strict.scan(out)
@@ -148,7 +148,7 @@ def test_pdf_or_text_input_gets_a_summary_docx(strict, tmp_path):
     source.write_text(as_text(INCOMPLETE), encoding="utf-8")
     result = strict.scan(source)
     out = tmp_path / "summary.docx"
-    written = annotate(result, out)
+    written = annotate(result, out, strict.report_context())
     assert written.kind == "summary"
     d = docx.Document(str(out))
     body = "\n".join(p.text for p in d.paragraphs)
@@ -181,7 +181,7 @@ def test_cli_annotate(complete_docx, tmp_path):
 def test_real_samples_are_annotated_on_their_clauses(analyzer, tmp_path, name):
     result = analyzer.scan(REAL_SAMPLES / f"{name}.docx")
     out = tmp_path / f"{name}.docx"
-    annotate(result, out)
+    annotate(result, out, analyzer.report_context())
     ranges = comment_ranges(out)
     comments = [t for t, _ in ranges.values()]
     for f in result.findings:

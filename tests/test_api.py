@@ -135,3 +135,13 @@ def test_invalid_rule_file_names_file_rule_and_field(tmp_path):
 def test_unknown_profile_is_a_clear_error():
     with pytest.raises(RuleError, match="unknown profile"):
         contractscan.Analyzer(profile="no-such-profile")
+
+
+def test_one_severity_type_ranks_and_serialises_as_its_word():
+    from contractscan import Finding, Severity
+
+    assert [s.value for s in Severity.by_rank()] == ["high", "medium", "low", "info"]
+    assert Severity.HIGH.rank > Severity.MEDIUM.rank > Severity.LOW.rank > Severity.INFO.rank
+    f = Finding(rule="x", kind="missing", severity="low", message="m")
+    assert f.severity is Severity.LOW and f"{f.severity}" == "low" and f.severity == "low"
+    assert '"severity":"low"' in f.model_dump_json()

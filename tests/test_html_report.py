@@ -18,11 +18,11 @@ from contractscan.render.html import CONTENT_SECURITY_POLICY, render_html
 REAL_SAMPLES = Path(os.environ.get("CONTRACTSCAN_SAMPLES", SAMPLES))
 
 
-def render(results, **kw) -> str:
+def render(results, analyzer, **kw) -> str:
     import io
 
     buf = io.StringIO()
-    render_html(results, buf, **kw)
+    render_html(results, buf, analyzer.report_context(), **kw)
     return buf.getvalue()
 
 
@@ -125,7 +125,7 @@ def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, str
 def test_highlights_sit_exactly_on_the_clause_offsets(folder, strict_analyzer):
     for path in sorted(folder.iterdir()):
         result = strict_analyzer.scan(path)
-        page = render([result])
+        page = render([result], strict_analyzer)
         view = text_view(page)
         assert "".join(view.text) == result.document.text
         assert result.clauses
@@ -138,7 +138,7 @@ def test_highlights_sit_exactly_on_the_clause_offsets(folder, strict_analyzer):
 
 def test_scorecard_links_to_highlights_and_shows_values(strict_analyzer, folder):
     result = strict_analyzer.scan(folder / "lab-services.docx")
-    page = render([result])
+    page = render([result], strict_analyzer)
     rows = {m.group(1): m.group(0) for m in re.finditer(r'<tr class="st-\w+" data-family="([\w.]+)">.*?</tr>', page)}
     assert set(rows) >= {"confidentiality", "ip_ownership", "liability.limitation", "liability.indemnification",
                          "termination", "dispute_resolution", "governing_law"}
@@ -154,7 +154,7 @@ def test_scorecard_links_to_highlights_and_shows_values(strict_analyzer, folder)
 def test_contract_markup_cannot_inject_anything(folder, analyzer):
     result = analyzer.scan(folder / "hosting-hostile.txt")
     assert INJECTION in result.document.text
-    page = render([result])
+    page = render([result], analyzer)
     assert page.count("<script") == 1, "only the report's own script"
     assert "<img" not in page and "<div id=" not in page and "<svg onload" not in page
     assert htmllib.escape(INJECTION, quote=False) in page
@@ -164,7 +164,7 @@ def test_contract_markup_cannot_inject_anything(folder, analyzer):
 
 def test_folder_report_has_portfolio_chart_and_sortable_filterable_table(folder, analyzer):
     results = list(analyzer.scan_folder(folder))
-    page = render(results)
+    page = render(results, analyzer)
     table = page[page.index('<table id="portfolio-table"'):]
     table = table[:table.index("</table>")]
     assert table.count("<tr data-order=") == 3
@@ -180,7 +180,7 @@ def test_folder_report_has_portfolio_chart_and_sortable_filterable_table(folder,
 
 def test_past_the_budget_contracts_show_excerpts_with_offsets(folder, analyzer):
     results = list(analyzer.scan_folder(folder))
-    page = render(results, full_text_budget=0)
+    page = render(results, analyzer, full_text_budget=0)
     secs = list(sections(page).values())
     assert '<div class="doctext">' in secs[0], "the first contract is always shown in full"
     for sec, r in zip(secs[1:], results[1:]):
@@ -195,7 +195,7 @@ def test_unreadable_file_gets_a_row_and_a_message(folder, analyzer, tmp_path):
     broken.mkdir()
     (broken / "a.txt").write_text((folder / "courier-services.txt").read_text())
     (broken / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 20)
-    page = render(list(analyzer.scan_folder(broken)))
+    page = render(list(analyzer.scan_folder(broken)), analyzer)
     assert "could not be read" in page and "unreadable (" in page
     assert '<td class="cell c-error"' in page
 
@@ -204,7 +204,7 @@ def test_unreadable_file_gets_a_row_and_a_message(folder, analyzer, tmp_path):
                     reason="the sample contracts are not in samples/ (set CONTRACTSCAN_SAMPLES to their folder)")
 def test_real_samples_render_with_every_finding(analyzer):
     results = [analyzer.scan(p) for p in sorted(REAL_SAMPLES.glob("*.docx")) + sorted(REAL_SAMPLES.glob("*.pdf"))]
-    page = render(results)
+    page = render(results, analyzer)
     secs = sections(page)
     for r in results:
         for f in r.findings:
@@ -224,7 +224,7 @@ def test_pages_are_marked_and_running_headers_greyed(analyzer):
     doc = Document(text=page1 + page2, source="paged.pdf", format="pdf", page_starts=[0, len(page1)],
                    noise=[Span(0, len(header)), Span(len(page1), len(page1) + len(header))], page_count=2)
     result = analyzer.analyse_document(doc)
-    page = render([result])
+    page = render([result], analyzer)
     assert page.count(f'<span class="noise">{header}</span>') == 2
     assert '<span class="page">page 2</span>' in page and "page 1</span>" not in page
     view = text_view(page)

@@ -49,7 +49,7 @@ def test_every_json_finding_is_in_the_markdown(folder, tmp_path):
 
 def test_tables_are_well_formed(folder, analyzer):
     buf = io.StringIO()
-    render_markdown(list(analyzer.scan_folder(folder)), buf)
+    render_markdown(list(analyzer.scan_folder(folder)), buf, analyzer.report_context())
     tables: list[list[str]] = []
     previous = ""
     for line in buf.getvalue().splitlines():
@@ -69,7 +69,7 @@ def test_tables_are_well_formed(folder, analyzer):
 
 def test_contract_markup_is_inert(folder, analyzer):
     buf = io.StringIO()
-    render_markdown([analyzer.scan(folder / "hosting-hostile.txt")], buf)
+    render_markdown([analyzer.scan(folder / "hosting-hostile.txt")], buf, analyzer.report_context())
     text = buf.getvalue()
     assert "<script" not in text and "<img" not in text
     assert re.search(r"(?<!\\)<", md(INJECTION)) is None and md("<b>x</b>") == "\\<b>x\\</b>"

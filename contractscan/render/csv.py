@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import ClauseMatch, Finding, ScanResult
+from .context import ReportContext
 
 COLUMNS = ["source", "clause", "present", "page", "section", "value", "finding", "severity", "message", "error"]
-_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
 
 
 def _clause_of(finding: Finding, ids: set[str]) -> str:
@@ -36,7 +36,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
     for cid in sorted(ids):
         matches: list[ClauseMatch] = [c for c in result.clauses if c.id == cid] or result.clauses_for(cid)
         first = matches[0] if matches else None
-        mine = sorted(findings.get(cid, []), key=lambda f: _ORDER[f.severity])
+        mine = sorted(findings.get(cid, []), key=lambda f: -f.severity.rank)
         out.append({
             "source": result.source,
             "clause": cid,
@@ -52,7 +52,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
     return out
 
 
-def render_csv(results: Iterable[ScanResult], out: TextIO) -> None:
+def render_csv(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
     """Header, then each document's rows as its result arrives."""
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()

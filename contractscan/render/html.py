@@ -29,7 +29,8 @@ from typing import TextIO
 from .. import __version__
 from ..document import Document
 from ..results import ClauseMatch, ScanResult
-from .review import FamilyRow, clause_name, display_name, scorecard, severity_counts, where
+from .context import ReportContext
+from .review import FamilyRow, display_name, scorecard, severity_counts, where
 
 FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
@@ -188,7 +189,8 @@ class _PortfolioRow:
 
 
 class _Report:
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, context: ReportContext) -> None:
+        self.context = context
         self.budget = budget
         self.used = 0
         self.sections: list[str] = []
@@ -201,7 +203,7 @@ class _Report:
     def add(self, r: ScanResult) -> None:
         n = len(self.rows) + 1
         anchor = f"c{n}"
-        card = scorecard(r) if r.error is None else []
+        card = scorecard(r, self.context) if r.error is None else []
         required = [row for row in card if row.required is not None]
         for row in required:
             self.families.setdefault(row.id, row.name)
@@ -270,7 +272,7 @@ class _Report:
         if doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget):
             self.used += len(doc.text)
             out.append(f'<h3 id="{anchor}-text">Contract text</h3>')
-            out.append(f'<div class="doctext">{_highlight(doc, r, ids, family_of, risky)}</div>')
+            out.append(f'<div class="doctext">{_highlight(doc, r, ids, family_of, risky, self.context)}</div>')
         elif r.clauses:
             self.excerpt_only += 1
             why = ("the full text is left out to keep this report small" if doc is not None
@@ -394,8 +396,8 @@ def _label(c: ClauseMatch) -> str:
     return f"{c.id}{value}"
 
 
-def _highlight(doc: Document, r: ScanResult, ids: dict[int, str],
-               family_of: dict[int, str], risky: set[tuple[str, int, int]]) -> str:
+def _highlight(doc: Document, r: ScanResult, ids: dict[int, str], family_of: dict[int, str],
+               risky: set[tuple[str, int, int]], context: ReportContext) -> str:
     """The text with each clause in a <mark> and a label at its start; overlaps split cleanly.
     Page starts get a marker; running headers and footers (noise) are greyed."""
     doc_text = doc.text
@@ -418,7 +420,7 @@ def _highlight(doc: Document, r: ScanResult, ids: dict[int, str],
             out.append(f'<span class="page">page {pages[a]}</span>')
         for c in starts.get(a, []):
             risk = " risky" if (c.id, c.start, c.end) in risky else ""
-            title = clause_name(r, c.id)
+            title = context.clause_name(c.id)
             out.append(f'<span class="tag{risk}" id="{ids[id(c)]}" title="{e(title)}">{e(_label(c))}</span>')
             active.append(c)
         piece = text(doc_text[a:b])
@@ -434,9 +436,10 @@ def _highlight(doc: Document, r: ScanResult, ids: dict[int, str],
     return "".join(out)
 
 
-def render_html(results: Iterable[ScanResult], out: TextIO, full_text_budget: int = FULL_TEXT_BUDGET) -> None:
+def render_html(results: Iterable[ScanResult], out: TextIO, context: ReportContext,
+                full_text_budget: int = FULL_TEXT_BUDGET) -> None:
     """Write one self-contained HTML report for all ``results``."""
-    report = _Report(full_text_budget)
+    report = _Report(full_text_budget, context)
     for r in results:
         report.add(r)
     report.write(out)

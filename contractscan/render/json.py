@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from .context import ReportContext
 
 
-def render_json(results: Iterable[ScanResult], out: TextIO) -> None:
+def render_json(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
     """One object for one document, a list for several."""
     items = [r.model_dump(mode="json") for r in results]
     payload = items[0] if len(items) == 1 else items
@@ -17,7 +18,7 @@ def render_json(results: Iterable[ScanResult], out: TextIO) -> None:
     out.write("\n")
 
 
-def render_jsonl(results: Iterable[ScanResult], out: TextIO) -> None:
+def render_jsonl(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
     """One line per document, written as each result arrives."""
     for r in results:
         out.write(r.model_dump_json() + "\n")

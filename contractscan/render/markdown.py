@@ -13,6 +13,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..results import ScanResult
+from .context import ReportContext
 from .review import FamilyRow, display_name, scorecard, severity_counts, where
 
 QUOTE_CHARS = 240
@@ -35,7 +36,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def _contract(r: ScanResult, level: int) -> list[str]:
+def _contract(r: ScanResult, level: int, context: ReportContext) -> list[str]:
     h = "#" * level
     out = [f"{h} {md(display_name(r))}", ""]
     if r.error is not None:
@@ -69,7 +70,7 @@ def _contract(r: ScanResult, level: int) -> list[str]:
     if r.findings:
         out.append("")
 
-    card = scorecard(r)
+    card = scorecard(r, context)
     out += [f"{h}# Scorecard", ""]
     out += _table(["Clause", "Required", "Status", "Where", "Value"], [_score_cells(row) for row in card])
     out.append("")
@@ -95,16 +96,16 @@ def _score_cells(row: FamilyRow) -> list[str]:
             f"{_MARK[row.status]} {row.label}", md(shown) or "—", md("; ".join(row.values)) or "—"]
 
 
-def render_markdown(results: Iterable[ScanResult], out: TextIO) -> None:
+def render_markdown(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
     items = list(results)
     if not items:
         out.write("# Contract review\n\nNo contract files were found.\n")
         return
     if len(items) == 1:
-        out.write("\n".join(_contract(items[0], 1)))
+        out.write("\n".join(_contract(items[0], 1, context)))
         out.write(f"\n*contractscan {__version__}: offline, rule-based; a reviewer confirms every finding.*\n")
         return
-    cards = [(r, {row.id: row for row in scorecard(r) if row.required}) for r in items]
+    cards = [(r, {row.id: row for row in scorecard(r, context) if row.required}) for r in items]
     families: dict[str, str] = {}
     for _, card in cards:
         for fid, row in card.items():
@@ -130,6 +131,6 @@ def render_markdown(results: Iterable[ScanResult], out: TextIO) -> None:
     lines += _table(["Contract", "High", "Medium", *(md(n) for n in families.values())], rows)
     lines.append("")
     for r, _ in cards:
-        lines += _contract(r, 2)
+        lines += _contract(r, 2, context)
     lines.append(f"*contractscan {__version__}: offline, rule-based; a reviewer confirms every finding.*")
     out.write("\n".join(lines) + "\n")

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..profiles import SEVERITY_ORDER
 from ..results import ClauseMatch, Finding, ScanResult
+from ..severity import Severity
+from .context import ReportContext
 
 Status = Literal["present", "missing", "risk", "found"]
 
@@ -23,9 +24,9 @@ class FamilyRow:
 
     id: str
     name: str
-    required: str | None  # the profile's severity for a gap, None when not required
+    required: Severity | None  # the profile's severity for a gap, None when not required
     status: Status
-    severity: str | None  # of the gap or of the worst risk
+    severity: Severity | None  # of the gap or of the worst risk
     clauses: list[ClauseMatch] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
@@ -49,24 +50,11 @@ class FamilyRow:
         return "present" if self.status == "present" else "found"
 
 
-def clause_name(result: ScanResult, clause_id: str) -> str:
-    rule = result.rules_by_id.get(clause_id)
-    return rule.name if rule else clause_id
-
-
-def belongs(result: ScanResult, clause_id: str, family: str) -> bool:
-    """True when a clause of ``clause_id`` counts as ``family`` (dotted parents and ``implies``)."""
-    rule = result.rules_by_id.get(clause_id)
-    if rule is not None:
-        return family in rule.ancestors()
-    return clause_id == family or clause_id.startswith(family + ".")
-
-
-def finding_family(result: ScanResult, finding: Finding, families: list[str]) -> str | None:
+def finding_family(context: ReportContext, finding: Finding, families: list[str]) -> str | None:
     if finding.kind == "missing":
         return finding.rule
     for fam in families:
-        if any(belongs(result, e.id, fam) for e in finding.evidence):
+        if any(context.belongs(e.id, fam) for e in finding.evidence):
             return fam
     for fam in families:
         if finding.rule == fam or finding.rule.startswith(fam + "."):
@@ -74,46 +62,45 @@ def finding_family(result: ScanResult, finding: Finding, families: list[str]) ->
     return None
 
 
-def required_families(result: ScanResult) -> dict[str, str]:
-    """The profile's families and severities; from the findings alone if no profile is attached."""
-    profile = result.profile_model
-    if profile is not None:
-        return dict(profile.require)
+def required_families(result: ScanResult, context: ReportContext) -> dict[str, Severity]:
+    """The profile's families and severities; from the findings alone without a profile."""
+    if context.profile is not None:
+        return dict(context.profile.require)
     return {f.rule: f.severity for f in result.findings if f.kind == "missing"}
 
 
-def scorecard(result: ScanResult) -> list[FamilyRow]:
-    required = required_families(result)
+def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
+    required = required_families(result, context)
     families = list(required)
     rows: list[FamilyRow] = []
     for fam, severity in required.items():
-        clauses = [c for c in result.clauses if belongs(result, c.id, fam)]
-        findings = [f for f in result.findings if finding_family(result, f, families) == fam]
+        clauses = [c for c in result.clauses if context.belongs(c.id, fam)]
+        findings = [f for f in result.findings if finding_family(context, f, families) == fam]
         missing = [f for f in findings if f.kind == "missing"]
         risks = [f for f in findings if f.kind == "risk"]
         if missing or (fam not in result.present and not clauses):
             status, sev = "missing", (missing[0].severity if missing else severity)
         elif risks:
-            status, sev = "risk", max((f.severity for f in risks), key=SEVERITY_ORDER.__getitem__)
+            status, sev = "risk", max((f.severity for f in risks), key=lambda s: s.rank)
         else:
             status, sev = "present", None
-        rows.append(FamilyRow(fam, clause_name(result, fam), severity, status, sev, clauses, findings))
+        rows.append(FamilyRow(fam, context.clause_name(fam), severity, status, sev, clauses, findings))
     others: dict[str, FamilyRow] = {}
     for c in result.clauses:
-        if any(belongs(result, c.id, fam) for fam in families):
+        if any(context.belongs(c.id, fam) for fam in families):
             continue
-        row = others.setdefault(c.id, FamilyRow(c.id, clause_name(result, c.id), None, "found", None))
+        row = others.setdefault(c.id, FamilyRow(c.id, context.clause_name(c.id), None, "found", None))
         row.clauses.append(c)
     for f in result.findings:
-        fam = finding_family(result, f, families)
+        fam = finding_family(context, f, families)
         if fam is None:
             ids = [e.id for e in f.evidence] or [f.rule]
             row = others.get(ids[0]) or others.setdefault(
-                ids[0], FamilyRow(ids[0], clause_name(result, ids[0]), None, "found", None))
+                ids[0], FamilyRow(ids[0], context.clause_name(ids[0]), None, "found", None))
             row.findings.append(f)
             if f.kind == "risk":
                 row.status = "risk"
-                if row.severity is None or SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[row.severity]:
+                if row.severity is None or f.severity.rank > row.severity.rank:
                     row.severity = f.severity
     rows.extend(sorted(others.values(), key=lambda r: r.id))
     return rows
@@ -136,7 +123,8 @@ def where(clause: ClauseMatch | object) -> str:
 
 
 def severity_counts(result: ScanResult) -> dict[str, int]:
-    counts = {s: 0 for s in ("high", "medium", "low", "info")}
+    """Findings per severity, most severe first, keyed by the plain word."""
+    counts = {s.value: 0 for s in Severity.by_rank()}
     for f in result.findings:
-        counts[f.severity] += 1
+        counts[f.severity.value] += 1
     return counts

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ..results import ScanResult
+from ..severity import Severity
+from .context import ReportContext
 from .summary import PortfolioSummary
 
-_MARK = {"high": "HIGH", "medium": "MED ", "low": "LOW ", "info": "INFO"}
+_MARK = {Severity.HIGH: "HIGH", Severity.MEDIUM: "MED ", Severity.LOW: "LOW ", Severity.INFO: "INFO"}
 
 
 def _where(page: int | None, section: str | None) -> str:
@@ -59,10 +61,10 @@ def render_one(r: ScanResult, out: TextIO) -> None:
     out.write("\n")
 
 
-def render_table(results: Iterable[ScanResult], out: TextIO) -> None:
+def render_table(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
     """Each document as it arrives; for several, the portfolio summary at the end."""
     n = errors = missing = 0
-    summary = PortfolioSummary()
+    summary = PortfolioSummary(context)
     for r in results:
         render_one(r, out)
         out.flush()

@@ -29,9 +29,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loaders.cleanup import normalise_text
-from .results import ClauseMatch, Finding, ScanResult
-from .render.review import display_name, scorecard, where
+from ..loaders.cleanup import normalise_text
+from ..results import ClauseMatch, Finding, ScanResult
+from .context import ReportContext
+from .review import display_name, scorecard, where
 
 AUTHOR = "contractscan"
 INITIALS = "CS"
@@ -146,9 +147,8 @@ def _mark_range(first_p, last_p, comment_id: int) -> None:
     last_p._p.append(ref)
 
 
-def _clause_line(result: ScanResult, c: ClauseMatch) -> str:
-    rule = result.rules_by_id.get(c.id)
-    name = rule.name if rule else c.id
+def _clause_line(context: ReportContext, c: ClauseMatch) -> str:
+    name = context.clause_name(c.id)
     value = f" — value: {c.value}" + (f" ({c.days} days)" if c.days is not None and str(c.days) not in c.value else "") \
         if c.value else ""
     return f"{name} [{c.id}]{value}"
@@ -183,8 +183,8 @@ def _top_comment(result: ScanResult, unplaced_risks: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], out: str | os.PathLike[str]
-                  ) -> AnnotationSummary:
+def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], out: str | os.PathLike[str],
+                  context: ReportContext) -> AnnotationSummary:
     """Write a commented copy of the DOCX ``source`` that ``result`` was scanned from."""
     import docx
 
@@ -203,7 +203,7 @@ def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], ou
     for c in result.clauses:
         chosen = _anchors_for(anchors, c.start, c.end)
         key = (order[id(chosen[0])], order[id(chosen[-1])])
-        line = _clause_line(result, c)
+        line = _clause_line(context, c)
         lines = groups.setdefault(key, [])
         if line not in lines:
             lines.append(line)
@@ -230,7 +230,7 @@ def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], ou
     return summary
 
 
-def write_summary_docx(result: ScanResult, out: str | os.PathLike[str]) -> AnnotationSummary:
+def write_summary_docx(result: ScanResult, out: str | os.PathLike[str], context: ReportContext) -> AnnotationSummary:
     """A new DOCX with the review of a contract that is not itself a Word file."""
     import docx
 
@@ -263,7 +263,7 @@ def write_summary_docx(result: ScanResult, out: str | os.PathLike[str]) -> Annot
             d.add_paragraph("Where: " + "; ".join(places), style="List Continue")
 
     d.add_heading("Scorecard", level=1)
-    card = scorecard(result)
+    card = scorecard(result, context)
     table = d.add_table(rows=1, cols=5)
     table.style = "Table Grid"
     for cell, head in zip(table.rows[0].cells, ("Clause", "Required", "Status", "Where", "Value")):
@@ -283,18 +283,18 @@ def write_summary_docx(result: ScanResult, out: str | os.PathLike[str]) -> Annot
         for c in result.clauses:
             place = where(c)
             p = d.add_paragraph()
-            p.add_run(_clause_line(result, c)).bold = True
+            p.add_run(_clause_line(context, c)).bold = True
             p.add_run(f" — {place + ', ' if place else ''}chars {c.start}-{c.end}")
             d.add_paragraph(c.text, style="Quote")
     d.save(str(out))
     return AnnotationSummary(Path(out), "summary", anchored_clauses=len(result.clauses))
 
 
-def annotate(result: ScanResult, out: str | os.PathLike[str],
+def annotate(result: ScanResult, out: str | os.PathLike[str], context: ReportContext,
              source: bytes | str | os.PathLike[str] | None = None) -> AnnotationSummary:
     """Comments on a copy of a DOCX; a DOCX summary for anything else."""
     if result.error is not None:
         raise ValueError(f"{result.source} could not be read ({result.error.type}), so there is nothing to annotate")
     if result.format == "docx":
-        return annotate_docx(result, source if source is not None else result.source, out)
-    return write_summary_docx(result, out)
+        return annotate_docx(result, source if source is not None else result.source, out, context)
+    return write_summary_docx(result, out, context)

@@ -1,0 +1,41 @@
+"""What a report needs besides the results: the profile that judged them and the rules in use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..profiles import Profile
+    from ..rules import Rule
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Handed to every renderer by whoever ran the scan (the CLI, ``Analyzer.report_context``).
+
+    A report shows the configuration that produced its results; it never reloads a profile
+    by name or reaches into a result for it. Without a profile, the families a report lists
+    as required are those the findings say are missing; without rules, clauses are named by
+    their ids.
+    """
+
+    profile: Profile | None = None
+    rules: Mapping[str, Rule] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def of(cls, profile: Profile | None, rules: Iterable[Rule] = ()) -> ReportContext:
+        return cls(profile, MappingProxyType({r.id: r for r in rules}))
+
+    def clause_name(self, clause_id: str) -> str:
+        rule = self.rules.get(clause_id)
+        return rule.name if rule else clause_id
+
+    def belongs(self, clause_id: str, family: str) -> bool:
+        """True when a clause of ``clause_id`` counts as ``family`` (dotted parents and ``implies``)."""
+        rule = self.rules.get(clause_id)
+        if rule is not None:
+            return family in rule.ancestors()
+        return clause_id == family or clause_id.startswith(family + ".")
