@@ -248,7 +248,7 @@ class _ProcessPool(_Runner):
         # spaCy is imported once here (only now that documents need scanning), not per worker.
         self._context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         if self._context.get_start_method() == "fork":
-            from . import analyse  # noqa: F401
+            from . import match  # noqa: F401
         self._pool = self._new_pool()
 
     def _new_pool(self):

@@ -140,8 +140,8 @@ def _check(files: list[str]) -> int:
     """Each file's examples, read with the built-in rules as the test suite reads them (a
     child rule that makes its parent present takes part); a file's rule replaces a built-in
     one with the same id."""
-    from .analyse import ClauseAnalyzer, build_nlp
     from .examples import run_examples
+    from .match import ClauseMatcher, build_nlp
     from .rules import load_rule_file, load_rules
 
     nlp = build_nlp()
@@ -150,7 +150,7 @@ def _check(files: list[str]) -> int:
     context.update((r.id, r) for rules in loaded.values() for r in rules)
     failures = 0
     for f, rules in loaded.items():
-        ClauseAnalyzer(rules, nlp)  # compiles every pattern: spaCy errors surface here
+        ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
         for rule in rules:
             problems = run_examples(rule, nlp, list(context.values()))
             n = len(rule.examples.match) + len(rule.examples.no_match)

@@ -173,10 +173,10 @@ def _exercised(rule: Rule, nlp: Any) -> list[bool]:
     """Per positive pattern: does it fire on at least one of the rule's ``match`` examples?
 
     Each pattern becomes a probe rule of its own (weight 1, no vetoes, no headings), read by
-    the real analyser, so sentence splitting and lead-ins are as in a scan.
+    the real matcher, so sentence splitting and lead-ins are as in a scan.
     """
-    from .analyse import ClauseAnalyzer
     from .document import Document
+    from .match import ClauseMatcher
     from .segment import segment
 
     def probe_id(i: int) -> str:  # clause ids have no digits: 0 -> a, 12 -> bc
@@ -190,11 +190,11 @@ def _exercised(rule: Rule, nlp: Any) -> list[bool]:
             "patterns": [{**spec, "weight": 1.0}], "in_definitions": True}))
     if not probes:
         return []
-    analyzer = ClauseAnalyzer(probes, nlp)
+    matcher = ClauseMatcher(probes, nlp)
     fired: set[str] = set()
     for text in rule.examples.match:
         doc = Document(text=text, source="<example>")
-        fired.update(m.id for m in analyzer.analyse(doc, segment(doc), doc.text))
+        fired.update(m.id for m in matcher.match(doc, segment(doc), doc.text))
     return [probe_id(i) in fired for i in range(len(probes))]
 
 
@@ -274,7 +274,7 @@ def lint(paths: list[str | Path], nlp: Any = None, builtin: list[Rule] | None = 
     """Lint rule files in the context of the built-in rules (a file's rule replaces a built-in
     one with its id, as ``--rules`` does). ``nlp`` and ``builtin`` (the built-in rules) may be
     passed in when the caller has them already."""
-    from .analyse import build_nlp
+    from .match import build_nlp
 
     files = [Path(p) for p in paths]
     context = {r.id: r for r in (load_rules() if builtin is None else builtin)}

@@ -80,7 +80,7 @@ class Analyzer:
         """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
-        from .analyse import ClauseAnalyzer, build_nlp
+        from .match import ClauseMatcher, build_nlp
 
         self.debug = debug
         self.time_limit = time_limit
@@ -88,7 +88,7 @@ class Analyzer:
         self.rules: list[Rule] = load_rules(rules)
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
-        self.clauses = ClauseAnalyzer(self.rules, self.nlp)
+        self.matcher = ClauseMatcher(self.rules, self.nlp)
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
@@ -107,9 +107,9 @@ class Analyzer:
         return load_bytes(str(source).encode("utf-8"), "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
-        clauses = segment(doc)
+        passages = segment(doc)
         text = _mask_noise(doc)
-        matches = self.clauses.analyse(doc, clauses, text)
+        matches = self.matcher.match(doc, passages, text)
         present, findings = judge(doc, matches, self.rules, self.profile, text)
         return ScanResult(
             source=doc.source,

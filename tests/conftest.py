@@ -32,7 +32,7 @@ def _remember_the_test(request):
 @pytest.fixture(scope="session")
 def nlp():
     """The spaCy pipeline the analyser uses (blank English plus a sentencizer)."""
-    from contractscan.analyse import build_nlp
+    from contractscan.match import build_nlp
 
     return build_nlp()
 
