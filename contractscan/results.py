@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -40,6 +41,35 @@ class ClauseMatch(BaseModel):
     days: int | None = Field(default=None, description="the value as a number of days, when it is a period")
     matched: list[str] = Field(default_factory=list, description="the rule patterns that fired")
     explanation: Explanation | None = None
+
+
+# A sentence that binds or entitles someone: a heading, a bare definition or a checkbox line does not.
+_OPERATIVE = re.compile(
+    r"\b(?:shall|will|must|may|agrees?|undertakes?|covenants?|warrants?|represents?|acknowledges?|hereby|"
+    r"is|are|be|has|have|will not|cannot|can|entitled|liable|responsible|required|obliged|governed)\b", re.I)
+_DEFINES = re.compile(
+    r"^\s*(?:[\d.()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b", re.I)
+
+
+def strength(match: ClauseMatch) -> tuple[bool, float, bool]:
+    """How well a passage shows its clause, for choosing what to quote first.
+
+    An operative sentence beats a heading, a definition or a checkbox line whatever their scores
+    (a lawyer checks the quote; "Statute of Limitations" alone proves nothing); then the score;
+    then whether the sentence sits under a heading that names the clause."""
+    words = re.findall(r"[A-Za-z]{2,}", match.text)
+    operative = len(words) >= 6 and bool(_OPERATIVE.search(match.text)) and not _DEFINES.match(match.text)
+    return operative, match.score, any(m.startswith("heading:") for m in match.matched)
+
+
+def by_strength(matches: list[ClauseMatch]) -> list[ClauseMatch]:
+    """The strongest evidence first; document order among equals."""
+    def key(m: ClauseMatch) -> tuple[bool, float, bool, int]:
+        operative, score, under_heading = strength(m)
+        return not operative, -score, not under_heading, m.start
+
+    return sorted(matches, key=key)
 
 
 class Evidence(BaseModel):
@@ -101,4 +131,9 @@ class ScanResult(BaseModel):
         return self._document
 
     def clauses_for(self, clause_id: str) -> list[ClauseMatch]:
+        """The clauses of an id and its children, in document order (see ``strongest``)."""
         return [c for c in self.clauses if c.id == clause_id or c.id.startswith(clause_id + ".")]
+
+    def strongest(self, clause_id: str) -> list[ClauseMatch]:
+        """The clauses of an id and its children, the strongest evidence first."""
+        return by_strength(self.clauses_for(clause_id))

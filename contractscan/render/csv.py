@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 from .context import ReportContext
 
 COLUMNS = ["source", "clause", "present", "page", "section", "value", "finding", "severity", "message", "error"]
@@ -34,7 +34,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
         findings.setdefault(cid, []).append(f)
     out = []
     for cid in sorted(ids):
-        matches: list[ClauseMatch] = [c for c in result.clauses if c.id == cid] or result.clauses_for(cid)
+        matches: list[ClauseMatch] = by_strength([c for c in result.clauses if c.id == cid] or result.clauses_for(cid))
         first = matches[0] if matches else None
         mine = sorted(findings.get(cid, []), key=lambda f: -f.severity.rank)
         out.append({

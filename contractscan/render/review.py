@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
 
@@ -103,6 +103,8 @@ def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
                 if row.severity is None or f.severity.rank > row.severity.rank:
                     row.severity = f.severity
     rows.extend(sorted(others.values(), key=lambda r: r.id))
+    for row in rows:  # the strongest evidence is shown first
+        row.clauses = by_strength(row.clauses)
     return rows
 
 
