@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
 
 from .severity import Severity
 
@@ -72,22 +72,43 @@ def by_strength(matches: list[ClauseMatch]) -> list[ClauseMatch]:
     return sorted(matches, key=key)
 
 
+def _drop_unset(data: dict, keys: tuple[str, ...]) -> dict:
+    """Leave out the second opinion's fields where they are empty: rules-only results keep
+    the exact JSON they always had."""
+    for k in keys:
+        if data.get(k) is None:
+            data.pop(k, None)
+    return data
+
+
 class Evidence(BaseModel):
     id: str
     page: int | None = None
     section: str | None = None
     start: int
     end: int
+    quote: str | None = Field(default=None, description="the passage, when the classifier chose it")
+    probability: float | None = Field(default=None, description="the classifier's, that the passage is the clause")
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _drop_unset(handler(self), ("quote", "probability"))
 
 
 class Finding(BaseModel):
     rule: str
-    kind: Literal["missing", "risk"]
+    # possibly_present: the rules found no such clause, the learned second opinion saw one
+    kind: Literal["missing", "risk", "possibly_present"]
     severity: Severity
     message: str
     recommendation: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     uncertain: bool = Field(default=False, description="part of the document could not be read")
+    source: Literal["classifier"] | None = Field(default=None, description="set when the verdict is the classifier's")
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _drop_unset(handler(self), ("source",))
 
 
 class ScanWarning(BaseModel):
