@@ -32,7 +32,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,33 +82,6 @@ def contract_pages(pages: int, lines_per_page: int = 48, width: int = 88) -> lis
                 if len(out) == pages:
                     break
     return out
-
-
-def write_pdf(path: Path, pages: list[list[str]]) -> None:
-    """A text PDF (Helvetica, one content stream per page, page number at the foot)."""
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(len(pages)))}] "
-            f"/Count {len(pages)} >>".encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i, lines in enumerate(pages):
-        ops = ["BT /F1 10 Tf 13 TL 50 760 Td"] + [f"({esc(x)}) Tj T*" for x in lines] + [f"T* ({i + 1}) Tj ET"]
-        stream = zlib.compress("\n".join(ops).encode("cp1252"))
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-                    f"/Contents {5 + 2 * i} 0 R >>".encode())
-        objs.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
-    buf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(buf))
-        buf += f"{k} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(buf)
-    buf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    buf += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    buf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(buf))
 
 
 # --- measurements -----------------------------------------------------------------------
@@ -178,12 +150,13 @@ def per_page(pages_list: list[int], repeats: dict[int, int], tmp: Path) -> dict[
     look slower than a short one."""
     sys.path.insert(0, str(ROOT))
     from contractscan import Analyzer
+    from contractscan.testing.pdf import write_pdf
 
     analyzer = Analyzer()
     out = {}
     for n in pages_list:
         path = tmp / f"generated-{n}.pdf"
-        write_pdf(path, contract_pages(n))
+        write_pdf(path, contract_pages(n), page_numbers=True)
         analyzer.scan(path)  # warm: caches, lexemes
         best = float("inf")
         for _ in range(repeats[n]):

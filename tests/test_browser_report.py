@@ -15,10 +15,13 @@ from chromium_cdp import Chromium, find_chromium
 from conftest import ROOT, SAMPLES, run_cli
 from report_samples import sample_folder
 
-pytestmark = pytest.mark.skipif(
-    find_chromium() is None,
-    reason="chromium is not installed: apt-get update && apt-get install -y chromium",
-)
+pytestmark = [
+    pytest.mark.slow,  # Chromium and the CLI in processes
+    pytest.mark.skipif(
+        find_chromium() is None,
+        reason="chromium is not installed: apt-get update && apt-get install -y chromium",
+    ),
+]
 
 SHOTS = ROOT / "build" / "screenshots"
 REAL_SAMPLES = Path(os.environ.get("CONTRACTSCAN_SAMPLES", SAMPLES))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import SAMPLES, run_cli
+
+pytestmark = pytest.mark.slow  # every test here starts the CLI
 
 
 def test_complete_sample_exits_0_and_locates_clauses():

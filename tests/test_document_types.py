@@ -93,6 +93,7 @@ def test_an_explicit_profile_keeps_its_checklist():
     assert {"ip_ownership", "liability.limitation"} <= {f.rule for f in r.findings if f.kind == "missing"}
 
 
+@pytest.mark.slow
 def test_cli_default_is_auto_and_reports_the_type():
     proc = run_cli(str(SAMPLES / "types/mutual_nda.pdf"), "--format", "json")
     r = json.loads(proc.stdout)

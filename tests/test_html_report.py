@@ -13,7 +13,6 @@ import pytest
 from conftest import SAMPLES, run_cli
 from report_samples import INJECTION, sample_folder, strict_profile
 
-from contractscan import Analyzer
 from contractscan.render.html import CONTENT_SECURITY_POLICY, render_html
 
 REAL_SAMPLES = Path(os.environ.get("CONTRACTSCAN_SAMPLES", SAMPLES))
@@ -92,11 +91,7 @@ def folder(tmp_path_factory) -> Path:
     return sample_folder(tmp_path_factory.mktemp("html"))
 
 
-@pytest.fixture(scope="module")
-def strict_analyzer(tmp_path_factory) -> Analyzer:
-    return Analyzer(profile=strict_profile(tmp_path_factory.mktemp("profile")))
-
-
+@pytest.mark.slow
 def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, strict_analyzer):
     profile = strict_profile(tmp_path)
     as_json = run_cli(str(folder), "--profile", str(profile), "--format", "json")
@@ -239,6 +234,7 @@ def test_pages_are_marked_and_running_headers_greyed(analyzer):
     assert all(view.tags[f"c1-m{j}"] == c.start for j, c in enumerate(result.clauses))
 
 
+@pytest.mark.slow
 def test_the_report_date_follows_source_date_epoch_so_runs_can_be_compared():
     first = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")
     second = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")

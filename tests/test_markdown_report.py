@@ -23,6 +23,7 @@ def cells(line: str) -> list[str]:
     return re.split(r"(?<!\\)\|", line.strip())[1:-1]
 
 
+@pytest.mark.slow
 def test_every_json_finding_is_in_the_markdown(folder, tmp_path):
     profile = strict_profile(tmp_path)
     as_json = json.loads(run_cli(str(folder), "--profile", str(profile), "--format", "json").stdout)

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import contractscan
 from contractscan.results import ClauseMatch, DocumentType, Evidence, Finding, ScanError, ScanResult, ScanWarning
 
 from conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow  # these run the CLI in a process
 
 
 def test_the_package_says_it_is_typed():

@@ -13,6 +13,8 @@ from contractscan.sets import ContractSet, combine, find_sets
 
 from conftest import SAMPLES, run_cli
 
+pytestmark = pytest.mark.slow  # these run the CLI in a process
+
 SET = SAMPLES / "sets" / "northwind_labs"
 
 

@@ -10,6 +10,8 @@ from contractscan.results import ClauseMatch, Evidence, Finding, ScanError, Scan
 
 from conftest import SAMPLES, run_cli
 
+pytestmark = pytest.mark.slow  # these run the CLI in a process
+
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
