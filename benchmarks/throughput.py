@@ -15,7 +15,10 @@ busy machine:
 3. CPU time per page of a generated 10-page and 1000-page contract (in-process, pipeline
    built once), and their ratio: anything quadratic shows here;
 4. peak memory of the process scanning the largest PDF in DIR (--workers 1, so the one
-   process does a worker's whole job).
+   process does a worker's whole job), also with --second-opinion on;
+5. the learned second opinion: model load time, and CPU time per page of the files with it
+   off and on (in-process, pipelines built once; the classifier reads a document only when
+   the rules leave a clause it knows missing), and for the case where it reads every document.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,33 +82,6 @@ def contract_pages(pages: int, lines_per_page: int = 48, width: int = 88) -> lis
                 if len(out) == pages:
                     break
     return out
-
-
-def write_pdf(path: Path, pages: list[list[str]]) -> None:
-    """A text PDF (Helvetica, one content stream per page, page number at the foot)."""
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(len(pages)))}] "
-            f"/Count {len(pages)} >>".encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i, lines in enumerate(pages):
-        ops = ["BT /F1 10 Tf 13 TL 50 760 Td"] + [f"({esc(x)}) Tj T*" for x in lines] + [f"T* ({i + 1}) Tj ET"]
-        stream = zlib.compress("\n".join(ops).encode("cp1252"))
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-                    f"/Contents {5 + 2 * i} 0 R >>".encode())
-        objs.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
-    buf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(buf))
-        buf += f"{k} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(buf)
-    buf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    buf += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    buf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(buf))
 
 
 # --- measurements -----------------------------------------------------------------------
@@ -175,12 +150,13 @@ def per_page(pages_list: list[int], repeats: dict[int, int], tmp: Path) -> dict[
     look slower than a short one."""
     sys.path.insert(0, str(ROOT))
     from contractscan import Analyzer
+    from contractscan.testing.pdf import write_pdf
 
     analyzer = Analyzer()
     out = {}
     for n in pages_list:
         path = tmp / f"generated-{n}.pdf"
-        write_pdf(path, contract_pages(n))
+        write_pdf(path, contract_pages(n), page_numbers=True)
         analyzer.scan(path)  # warm: caches, lexemes
         best = float("inf")
         for _ in range(repeats[n]):
@@ -190,6 +166,53 @@ def per_page(pages_list: list[int], repeats: dict[int, int], tmp: Path) -> dict[
         assert result.pages == n and result.error is None, result.error
         out[n] = best / n
     return out
+
+
+def second_opinion_cost(files: list[Path]) -> dict[str, float]:
+    """Model load (CPU and wall, spaCy already imported), and CPU per page off, on, and with
+    the classifier reading every document (its upper bound), best of two passes."""
+    sys.path.insert(0, str(ROOT))
+    from contractscan import Analyzer
+    from contractscan.second_opinion import SecondOpinion, excerpts
+    from contractscan.segment import _mask_noise, segment
+
+    off = Analyzer(second_opinion=False)
+    t, c = time.perf_counter(), time.process_time()
+    model = SecondOpinion.load()
+    load_wall, load_cpu = time.perf_counter() - t, time.process_time() - c
+    on = Analyzer(second_opinion=model)
+    c = time.process_time()
+    docs = [off.load(f) for f in files]
+    t_load = time.process_time() - c
+    pages = sum(d.page_count or 0 for d in docs)
+
+    def cpu(job) -> float:
+        best = float("inf")
+        for _ in range(2):
+            c = time.process_time()
+            for d in docs:
+                job(d)
+            best = min(best, time.process_time() - c)
+        return best
+
+    t_off = cpu(off.analyse_document)
+    t_on = cpu(on.analyse_document)
+
+    def read_all(d) -> None:
+        off.analyse_document(d)
+        clauses = segment(d)
+        model.score(excerpts(clauses, _mask_noise(d)))
+
+    t_all = cpu(read_all)
+    print(f"\n  second opinion: model load {load_cpu:.2f} s CPU ({load_wall:.2f} s wall); analysis CPU per page "
+          f"({len(docs)} PDFs, {pages} pages, loading not counted) off {t_off / pages * 1000:.2f} ms, "
+          f"on {t_on / pages * 1000:.2f} ms (+{(t_on / t_off - 1) * 100:.0f}%), reading every document "
+          f"{t_all / pages * 1000:.2f} ms (+{(t_all / t_off - 1) * 100:.0f}%); with loading the files "
+          f"({t_load / pages * 1000:.2f} ms a page): +{(t_on - t_off) / (t_load + t_off) * 100:.0f}% on, "
+          f"+{(t_all - t_off) / (t_load + t_off) * 100:.0f}% reading every document")
+    return {"second_opinion_load_cpu_s": load_cpu, "second_opinion_load_wall_s": load_wall,
+            "ms_per_page_load": t_load / pages * 1000, "ms_per_page_off": t_off / pages * 1000, "ms_per_page_on": t_on / pages * 1000,
+            "ms_per_page_classifier_every_document": t_all / pages * 1000}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -280,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n  peak memory of the process scanning the largest PDF ({largest.name}, "
               f"{largest.stat().st_size / 1e6:.1f} MB): {rss} MB")
         figures.update(largest_pdf=largest.name, peak_rss_mb=rss)
+        _, _, rss_on, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
+                                       "--format", "jsonl", "--quiet", "--second-opinion", "on"])
+        print(f"  the same with --second-opinion on: {rss_on} MB")
+        figures.update(peak_rss_mb_second_opinion=rss_on)
+
+        # 5. the second opinion's cost
+        figures.update(second_opinion_cost(files[:20]))
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

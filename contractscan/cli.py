@@ -1,5 +1,5 @@
 """Command line: ``contractscan FILE|FOLDER ...``, ``contractscan report --db FILE``,
-``contractscan rules list|check``.
+``contractscan rules list|check|lint|docs``.
 
 Exit codes (like a linter): 0 nothing at or above --fail-on; 1 findings at or above
 it; 2 bad usage; 3 some files could not be scanned (the others were).
@@ -29,19 +29,25 @@ def _scan_parser() -> argparse.ArgumentParser:
         prog="contractscan",
         description="Check contracts for required clauses, offline. "
         "Other commands: 'contractscan report --db FILE', 'contractscan rules list', "
-        "'contractscan rules check FILE.yaml'.",
+        "'contractscan rules check|lint FILE.yaml', 'contractscan rules docs', "
+        "'contractscan schema' (the JSON schema of the results).",
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
-    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
+                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--annotate", metavar="OUT.docx",
                    help="for one DOCX input: write a copy with a Word comment on each clause found and the "
                         "missing clauses at the top; for a PDF or text input: a DOCX summary of the review")
-    p.add_argument("--profile", "-p", default="core",
-                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file")
+    p.add_argument("--profile", "-p", default="auto",
+                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file; "
+                   "default auto: the profile for each document's kind (master agreement, BAA, NDA ...)")
     p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
                    help="extra rule file (repeatable); a rule with a built-in id replaces it")
+    p.add_argument("--sets", metavar="folder|MANIFEST.yaml",
+                   help="check contract sets, not single documents: 'folder' = each sub-folder of the folders "
+                   "given is one vendor's set; or a YAML manifest listing each set's documents")
     p.add_argument("--fail-on", choices=FAIL_ON, default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
     p.add_argument("--model", help="an installed spaCy model to use instead of spacy.blank('en')")
@@ -53,6 +59,10 @@ def _scan_parser() -> argparse.ArgumentParser:
                    "always = every page, never")
     p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
                    help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
+    p.add_argument("--second-opinion", choices=["on", "off"], default=None,
+                   help="for a required clause the rules did not find, ask the learned classifier (shipped, "
+                   "offline); passages it reads as the clause turn 'missing' into 'possibly_present', one "
+                   "severity lower (default: off, see the README for the measurement)")
     p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
                    help="documents scanned in parallel, each in its own process (default: the number of cores; "
                    "1 scans in this process)")
@@ -86,7 +96,8 @@ def _report_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
     )
     p.add_argument("--db", required=True, metavar="FILE", help="the SQLite file written by 'contractscan --db'")
-    p.add_argument("--format", "-f", choices=sorted(RENDERERS), default="table", help="output format")
+    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
+                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
     p.add_argument("--fail-on", choices=FAIL_ON, default="high",
                    help="exit 1 when a finding is at least this severe (default: high)")
@@ -98,16 +109,20 @@ def _report_parser() -> argparse.ArgumentParser:
 
 
 def _rules_command(argv: list[str]) -> int:
-    from .match import ClauseMatcher, build_nlp
-    from .examples import run_examples
-    from .rules import load_rule_file, load_rules
+    from .rules import load_rules
 
-    p = argparse.ArgumentParser(prog="contractscan rules", description="List or check rule files.")
+    p = argparse.ArgumentParser(prog="contractscan rules", description="List, check, lint or document rule files.")
     sub = p.add_subparsers(dest="cmd", required=True)
     ls = sub.add_parser("list", help="show the rules in use")
     ls.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml")
     ck = sub.add_parser("check", help="validate rule files and run their examples")
     ck.add_argument("files", nargs="+", metavar="FILE.yaml")
+    ln = sub.add_parser("lint", help="check rule files (default: the built-in ones) as CI does: examples, "
+                        "a match example for every pattern, repeated alternations; exit 1 on a problem")
+    ln.add_argument("files", nargs="*", metavar="FILE.yaml")
+    ln.add_argument("--strict", action="store_true", help="warnings count as problems too")
+    dc = sub.add_parser("docs", help="write the Markdown rule reference of the built-in rules")
+    dc.add_argument("-o", "--output", metavar="FILE.md", help="write here (default: stdout)")
     args = p.parse_args(argv)
     try:
         if args.cmd == "list":
@@ -115,30 +130,79 @@ def _rules_command(argv: list[str]) -> int:
                 src = Path(r.source_file or "").name
                 print(f"{r.id:<32} {r.name:<34} {src}")
             return EXIT_OK
-        nlp = build_nlp()
-        failures = 0
-        for f in args.files:
-            rules = load_rule_file(f)
-            ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
-            for rule in rules:
-                problems = run_examples(rule, nlp)
-                n = len(rule.examples.match) + len(rule.examples.no_match)
-                if problems:
-                    failures += len(problems)
-                    for msg in problems:
-                        print(f"FAIL {f}: rule {rule.id}: {msg}")
-                else:
-                    print(f"ok   {f}: rule {rule.id}: {n} example(s) pass")
-        return EXIT_FINDINGS if failures else EXIT_OK
+        if args.cmd == "docs":
+            from .docs import rules_reference
+
+            text = rules_reference()
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return EXIT_OK
+        if args.cmd == "lint":
+            return _lint(args.files, args.strict)
+        return _check(args.files)
     except ContractScanError as exc:
         print(f"contractscan: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _check(files: list[str]) -> int:
+    """Each file's examples, read with the built-in rules as the test suite reads them (a
+    child rule that makes its parent present takes part); a file's rule replaces a built-in
+    one with the same id."""
+    from .examples import run_examples
+    from .match import ClauseMatcher, build_nlp
+    from .rules import load_rule_file, load_rules
+
+    nlp = build_nlp()
+    loaded = {f: load_rule_file(f) for f in files}
+    context = {r.id: r for r in load_rules()}
+    context.update((r.id, r) for rules in loaded.values() for r in rules)
+    failures = 0
+    for f, rules in loaded.items():
+        ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
+        for rule in rules:
+            problems = run_examples(rule, nlp, list(context.values()))
+            n = len(rule.examples.match) + len(rule.examples.no_match)
+            if problems:
+                failures += len(problems)
+                for msg in problems:
+                    print(f"FAIL {f}: rule {rule.id}: {msg}")
+            else:
+                print(f"ok   {f}: rule {rule.id}: {n} example(s) pass")
+    return EXIT_FINDINGS if failures else EXIT_OK
+
+
+def _lint(files: list[str], strict: bool) -> int:
+    from .lint import lint
+    from .rules import builtin_rule_files
+
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        print(f"contractscan: no such rule file: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    paths = files or [str(p) for p in builtin_rule_files()]
+    problems = lint(paths)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.level == "error" for p in problems)
+    warnings = len(problems) - errors
+    print(f"{len(paths)} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["rules"]:
         return _rules_command(argv[1:])
+    if argv[:1] == ["schema"]:
+        import json
+
+        from .results import ScanResult
+
+        print(json.dumps(ScanResult.model_json_schema(), indent=2))  # the JSON contract, with descriptions
+        return EXIT_OK
     report = argv[:1] == ["report"]
     args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
     try:
@@ -169,32 +233,61 @@ def _check_annotate(args: argparse.Namespace) -> None:
         raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    if args.format == "xlsx" and not (args.output and args.output.lower().endswith(".xlsx")):
+        raise ValueError("--format xlsx writes an Excel file: give -o FILE.xlsx")
+
+
 def _run(args: argparse.Namespace) -> int:
     from .batch import ScanSettings, default_workers, scan_sources
 
     _check_annotate(args)
+    _check_output(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
+        second_opinion=None if args.second_opinion is None else args.second_opinion == "on",
     )
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
         analyzer = settings.build()
         return _render([analyzer.scan(args.paths[0])], args, analyzer.report_context())
     context = ReportContext.of(settings.profile, _rules_for_report(args))
+    sets = None
+    if args.sets:
+        from .sets import find_sets
+
+        sets = find_sets(args.sets, args.paths)
+        if not sets:
+            raise ValueError("--sets: no documents found to group into sets")
     with _store(args.db, create=True) as store:
         results = scan_sources(
-            args.paths, settings, workers=args.workers or default_workers(), store=store,
+            [p for s in sets for p in s.paths] if sets else args.paths, settings,
+            workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
             # reports that show the contract itself need the loaded document back
-            attach=args.format in DOCUMENT_FORMATS,
+            attach=args.format in DOCUMENT_FORMATS and not sets,
         )
+        if sets:
+            results = _combine_sets(sets, results, settings)
         return _render(results, args, context)
+
+
+def _combine_sets(sets, results: Iterable[ScanResult], settings) -> Iterator[ScanResult]:
+    """Group the documents' results (they come in input order) into one result per set."""
+    from .rules import load_rules
+    from .sets import combine
+
+    rules = {r.id: r for r in load_rules(settings.rule_paths())}  # the workers' rules, extra files included
+    it = iter(results)
+    for s in sets:
+        yield combine(s, [next(it) for _ in s.paths], settings.profile, rules)
 
 
 def _report(args: argparse.Namespace) -> int:
     from .batch import results_from_store
 
+    _check_output(args)
     with _store(args.db, create=False) as store:
         results = list(results_from_store(store))
     results, profile = _one_profile(results, args)
@@ -212,13 +305,16 @@ def _one_profile(results: list[ScanResult], args: argparse.Namespace) -> tuple[l
 
     from .profiles import load_profile
 
+    def judged_by(r: ScanResult) -> str:
+        return (r.profile or "-").split(": ")[0]  # an automatic profile names its choice: "auto: baa"
+
     wanted = load_profile(args.profile) if args.profile else None
     if wanted is not None:
-        results = [r for r in results if r.profile == wanted.name]
+        results = [r for r in results if judged_by(r) == wanted.name]
         if not results:
             raise ValueError(f"{args.db} holds no results judged under the profile {wanted.name!r}")
         return results, wanted
-    counts = Counter(r.profile or "-" for r in results)
+    counts = Counter(judged_by(r) for r in results)
     if len(counts) > 1:
         mix = ", ".join(f"{name} ({n} result{'s' if n > 1 else ''})" for name, n in sorted(counts.items()))
         raise ValueError(f"{args.db} holds results judged under different profiles: {mix}; a report applies "
@@ -237,7 +333,7 @@ def _store(path: str | None, create: bool):
 
 def _rules_for_report(args: argparse.Namespace) -> list:
     """The rules, for the reports that name clauses by them (loading them takes a moment)."""
-    if args.format not in DOCUMENT_FORMATS:
+    if args.format not in DOCUMENT_FORMATS | {"table", "xlsx"}:  # these name clauses by their rules
         return []
     from .rules import load_rules
 
@@ -258,12 +354,17 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
                 stats["worst"] = max(stats["worst"], f.severity.rank)
             yield r
 
-    if args.output:
-        out_ctx = open(args.output, "w", encoding="utf-8")
+    if args.format == "xlsx":
+        from .render.xlsx import write_xlsx
+
+        write_xlsx(tracked(results), args.output, context)
     else:
-        out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
-    with out_ctx as out:
-        RENDERERS[args.format](tracked(results), out, context)
+        if args.output:
+            out_ctx = open(args.output, "w", encoding="utf-8")
+        else:
+            out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
+        with out_ctx as out:
+            RENDERERS[args.format](tracked(results), out, context)
     annotate_path = getattr(args, "annotate", None)
     if annotate_path and scanned and scanned[0].error is not None:
         print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)

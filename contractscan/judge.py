@@ -8,6 +8,7 @@ from .document import Document
 from .profiles import Profile
 from .results import ClauseMatch, Evidence, Finding, by_strength
 from .rules import Risk, Rule
+from .severity import Severity
 from .xrefs import SectionIndex, cited_numbers
 
 
@@ -30,6 +31,16 @@ def _rule_for(clause_id: str, rules: dict[str, Rule]) -> Rule | None:
     return children[0] if children else None
 
 
+def missing_finding(clause_id: str, severity: Severity | str, rules: dict[str, Rule], note: str = "",
+                    uncertain: bool = False, where: str = "") -> Finding:
+    """The finding for a required clause that was not found (``where``: ' in any of the 3 documents')."""
+    rule = _rule_for(clause_id, rules)
+    name = rule.name if rule else clause_id
+    msg = f"No {name if name[:2].isupper() else name[:1].lower() + name[1:]} clause was found{where}.{note}"
+    return Finding(rule=clause_id, kind="missing", severity=Severity(severity), message=msg,
+                   recommendation=rule.recommendation if rule else "", uncertain=uncertain)
+
+
 def judge(
     doc: Document, matches: list[ClauseMatch], rules: list[Rule], profile: Profile, text: str,
     sections: SectionIndex | None = None,
@@ -41,21 +52,8 @@ def judge(
     for clause_id, severity in profile.require.items():
         if clause_id in present:
             continue
-        rule = _rule_for(clause_id, by_id)
-        name = rule.name if rule else clause_id
-        msg = f"No {name if name[:2].isupper() else name[:1].lower() + name[1:]} clause was found."
-        if uncertain:
-            msg += f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
-        findings.append(
-            Finding(
-                rule=clause_id,
-                kind="missing",
-                severity=severity,
-                message=msg,
-                recommendation=rule.recommendation if rule else "",
-                uncertain=uncertain,
-            )
-        )
+        note = f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
+        findings.append(missing_finding(clause_id, severity, by_id, note if uncertain else "", uncertain))
     for rule in rules:
         mine = [m for m in matches if m.id == rule.id]
         if not mine:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from .errors import RuleError
 from .resources import data_dir
@@ -15,6 +15,13 @@ from .severity import Severity
 
 
 class Profile(BaseModel):
+    """A checklist: which clauses a kind of contract must have and how severe each gap is.
+
+    ``require`` maps clause ids to severities; ``options`` tune risk checks (e.g. the
+    acceptable governing-law jurisdictions); ``extends`` merges a base profile in; ``by_type``
+    makes the profile automatic: the profile to apply for each kind of document.
+    """
+
     model_config = ConfigDict(extra="forbid")
 
     name: str
@@ -22,7 +29,28 @@ class Profile(BaseModel):
     extends: str | None = None
     require: dict[str, Severity] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+    by_type: dict[str, str] = Field(
+        default_factory=dict,
+        description="for an automatic profile: the profile (built-in name or file) for each kind of document")
     source_file: str | None = None
+
+    # by_type resolved into profiles by load_profile
+    _for_type: dict[str, Profile] = PrivateAttr(default_factory=dict)
+
+    @property
+    def automatic(self) -> bool:
+        """Whether the checklist depends on the kind of document (``--profile auto``)."""
+        return bool(self.by_type)
+
+    def for_type(self, kind: str) -> Profile:
+        """The profile for a kind of document; an automatic profile without that kind falls
+        back to its ``default`` entry, a plain profile is its own answer."""
+        if not self.by_type:
+            return self
+        return self._for_type.get(kind) or self._for_type["default"]
+
+    def type_profiles(self) -> dict[str, Profile]:
+        return dict(self._for_type)
 
     @field_validator("require")
     @classmethod
@@ -82,6 +110,19 @@ def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, 
             raise RuleError(f"{prof.source_file}: field extends: profiles extend each other in a loop")
         base = load_profile(base_ref, _seen + (key,))
         prof = prof.model_copy(
-            update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options}}
+            update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options},
+                    "by_type": {**base.by_type, **prof.by_type}}
         )
+    if prof.by_type:
+        if "default" not in prof.by_type:
+            raise RuleError(f"{prof.source_file}: field by_type: give a 'default' profile for other documents")
+        here = Path(prof.source_file or ".").parent
+        prof._for_type = {}
+        for kind, ref in prof.by_type.items():
+            if ref not in builtins and not Path(ref).is_file() and (here / ref).is_file():
+                ref = str(here / ref)
+            sub = load_profile(ref, _seen + (key,))
+            if sub.by_type:
+                raise RuleError(f"{prof.source_file}: field by_type: {kind}: {ref} is itself automatic")
+            prof._for_type[kind] = sub
     return prof

@@ -3,6 +3,10 @@
 A rule file (``rules/*.yaml``) holds one rule, or a list of them under ``rules:``.
 Knowledge about clauses lives in those files; this module only checks their shape
 and turns load errors into messages that name the file, the rule and the field.
+
+A file may name word lists once under ``vocab:`` (``damages: [damages, losses]``) and use
+them in any regex of its rules as ``{vocab.damages}``, which becomes ``damages|losses``: the
+same alternation is then written once, not pasted into every pattern that needs it.
 """
 
 from __future__ import annotations
@@ -136,6 +140,9 @@ class Examples(_Strict):
 
 
 class Rule(_Strict):
+    """A clause rule (one rules/*.yaml file): how to recognise a clause, what value to
+    extract, which weaknesses to report and what to recommend when it is missing."""
+
     id: str
     name: str
     description: str
@@ -214,6 +221,57 @@ def _describe(exc: ValidationError, path: str, rule_id: str | None) -> str:
     return "\n".join(lines)
 
 
+VOCAB_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+VOCAB_REF = re.compile(r"\{vocab\.([^{}]*)\}")
+# The fields holding regular expressions, where ``{vocab.NAME}`` is expanded.
+REGEX_FIELDS = ("regex", "only_if", "referenced_by")
+
+
+def _file_vocab(raw: dict[str, Any], path: Path) -> dict[str, str]:
+    """The file's ``vocab:`` entries as regex alternations (a list joined with ``|``)."""
+    vocab = raw.get("vocab", {})
+    if not isinstance(vocab, dict):
+        raise RuleError(f"{path}: vocab: expected a mapping of names to word lists")
+    out = {}
+    for name, value in vocab.items():
+        if not isinstance(name, str) or not VOCAB_NAME.match(name):
+            raise RuleError(f"{path}: vocab: {name!r} is not a name (lower-case letters, digits, _)")
+        words = [value] if isinstance(value, str) else value
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise RuleError(f"{path}: vocab.{name}: expected a regex or a list of them")
+        if any(VOCAB_REF.search(w) for w in words):
+            raise RuleError(f"{path}: vocab.{name}: an entry cannot use another entry")
+        out[name] = "|".join(words)
+    return out
+
+
+def expand_vocab(item: Any, vocab: dict[str, str], where: str) -> Any:
+    """``item`` with each ``{vocab.NAME}`` in its regex fields replaced by the entry."""
+    def expand(text: str) -> str:
+        def entry(m: re.Match[str]) -> str:
+            if m.group(1) not in vocab:
+                known = ", ".join(sorted(vocab)) or "none"
+                raise RuleError(f"{where}: {m.group(0)} is not in the file's vocab (it has: {known})")
+            return vocab[m.group(1)]
+        return VOCAB_REF.sub(entry, text)
+
+    if isinstance(item, list):
+        return [expand_vocab(x, vocab, where) for x in item]
+    if not isinstance(item, dict):
+        return item
+    out = {}
+    for key, value in item.items():
+        if key in REGEX_FIELDS and isinstance(value, str):
+            out[key] = expand(value)
+        elif key in REGEX_FIELDS and isinstance(value, list):
+            out[key] = [expand(v) if isinstance(v, str) else v for v in value]
+        elif key == "examples":
+            out[key] = value  # plain text, never expanded
+        else:
+            out[key] = expand_vocab(value, vocab, where)
+    return out
+
+
 def load_rule_file(path: str | Path) -> list[Rule]:
     path = Path(path)
     try:
@@ -222,6 +280,10 @@ def load_rule_file(path: str | Path) -> list[Rule]:
         raise RuleError(f"{path}: no such rule file") from None
     except yaml.YAMLError as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    vocab = {}
+    if isinstance(raw, dict):
+        vocab = _file_vocab(raw, path)
+        raw = {k: v for k, v in raw.items() if k != "vocab"}
     if isinstance(raw, dict) and "rules" in raw:
         items = raw["rules"]
     elif isinstance(raw, list):
@@ -232,6 +294,7 @@ def load_rule_file(path: str | Path) -> list[Rule]:
         raise RuleError(f"{path}: expected a rule mapping or a list of rules")
     rules = []
     for item in items:
+        item = expand_vocab(item, vocab, f"{path}: rule {item.get('id') or '?'}")
         try:
             rules.append(Rule.model_validate({**item, "source_file": str(path)}))
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .doctype import detect_type
 from .document import Document
 from .errors import ContractScanError, IOProblem, ScanTimeout
 from .judge import judge
@@ -17,6 +18,7 @@ from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
 from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
+from .second_opinion import DEFAULT_ON, SecondOpinion, shipped
 from .segment import _mask_noise, segment
 from .terms import TermIndex, resolve_values
 from .xrefs import SectionIndex
@@ -72,14 +74,17 @@ class Analyzer:
 
     def __init__(
         self,
-        profile: str | Path | Profile = "core",
+        profile: str | Path | Profile = "auto",
         rules: list[str | Path] | None = None,
         model: str | None = None,
         load_options: LoadOptions | None = None,
         debug: bool = False,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
+        second_opinion: bool | SecondOpinion | None = None,
     ) -> None:
-        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
+        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit.
+        ``second_opinion``: consult the learned classifier on clauses the rules left missing
+        (True: the shipped model; None: the default, see ``second_opinion.DEFAULT_ON``)."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
         from .match import ClauseMatcher, build_nlp
@@ -88,10 +93,14 @@ class Analyzer:
         self.time_limit = time_limit
         self.profile = load_profile(profile)
         self.rules: list[Rule] = load_rules(rules)
-        self._by_id = {r.id: r for r in self.rules}  # for values through defined terms, sections' families
+
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
         self.matcher = ClauseMatcher(self.rules, self.nlp)
+        if second_opinion is None:
+            second_opinion = DEFAULT_ON
+        self.second_opinion = shipped() if second_opinion is True else second_opinion or None
+        self._rules_by_id = {r.id: r for r in self.rules}
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
@@ -112,16 +121,21 @@ class Analyzer:
     def analyse_document(self, doc: Document) -> ScanResult:
         passages = segment(doc)
         text = _mask_noise(doc)
+        kind = detect_type(text, [p.heading for p in passages if p.heading and not p.in_toc])
+        profile = self.profile.for_type(kind.type)
         matches = self.matcher.match(doc, passages, text)
-        resolve_values(matches, self._by_id, TermIndex.build(text))
+        resolve_values(matches, self._rules_by_id, TermIndex.build(text))
         sections = SectionIndex(passages, len(text))
-        sections.add_matches(matches, self._by_id)
-        present, findings = judge(doc, matches, self.rules, self.profile, text, sections)
+        sections.add_matches(matches, self._rules_by_id)
+        present, findings = judge(doc, matches, self.rules, profile, text, sections)
+        if self.second_opinion is not None:
+            findings = self.second_opinion.revise(doc, passages, text, findings, self._rules_by_id)
         return ScanResult(
             source=doc.source,
             format=doc.format,
             pages=doc.page_count,
-            profile=self.profile.name,
+            profile=f"{self.profile.name}: {profile.name}" if self.profile.automatic else profile.name,
+            document_type=kind,
             present=present,
             clauses=matches,
             findings=findings,
@@ -208,19 +222,29 @@ def iter_files(folder: str | os.PathLike[str]) -> Iterator[tuple[Path, IOProblem
 
 def scan(
     source: Source,
-    profile: str | Path | Profile = "core",
+    profile: str | Path | Profile = "auto",
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> ScanResult:
-    """Scan one contract given as a path, bytes or text."""
+    """Scan one contract and return its review.
+
+    ``source`` is a path (PDF, DOCX or text, recognised by content), the file's bytes, or the
+    contract's text. ``profile`` is the checklist: "auto" (the default) picks the profile for
+    the document's kind (master agreement, BAA, NDA ...; see ``ScanResult.document_type``),
+    "core", "outsourcing", "healthcare" or a profile YAML file apply one checklist. ``rules``
+    adds rule files (a rule with a built-in id replaces it); ``model`` names an installed spaCy
+    model. A file that cannot be read gives a result with ``error`` set, never an exception.
+    To scan many files, build an ``Analyzer`` once and call its ``scan``.
+    """
     return Analyzer(profile=profile, rules=rules, model=model).scan(source)
 
 
 def scan_folder(
     path: str | os.PathLike[str],
-    profile: str | Path | Profile = "core",
+    profile: str | Path | Profile = "auto",
     rules: list[str | Path] | None = None,
     model: str | None = None,
 ) -> Iterator[ScanResult]:
-    """Scan every supported file below ``path``, yielding one result per file."""
+    """Scan every supported file below ``path`` (recursively, sorted), yielding one result per
+    file, with the same options as ``scan``."""
     yield from Analyzer(profile=profile, rules=rules, model=model).scan_folder(path)

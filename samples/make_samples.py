@@ -490,19 +490,22 @@ def verify(name: str) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    sources = sorted(p for p in (HERE / "source").glob("*.md") if not p.name.upper().startswith("README"))
+    # source/<name>.md -> <name>.docx/.pdf; source/sets/<vendor>/<name>.md -> sets/<vendor>/<name>.*
+    sources = sorted(p for p in (HERE / "source").rglob("*.md") if not p.name.upper().startswith("README"))
     if not sources:
         print("no .md sources found", file=sys.stderr)
         return 1
     for src in sources:
         doc = parse(src.read_text(encoding="latin-1"))
-        build_docx(doc, HERE / f"{src.stem}.docx")
-        build_pdf(doc, HERE / f"{src.stem}.pdf")
-        print(f"built {src.stem}.docx and {src.stem}.pdf")
+        out = HERE / src.relative_to(HERE / "source").parent
+        out.mkdir(parents=True, exist_ok=True)
+        build_docx(doc, out / f"{src.stem}.docx")
+        build_pdf(doc, out / f"{src.stem}.pdf")
+        print(f"built {out.relative_to(HERE) / src.stem}.docx and .pdf")
     if "--verify" in argv:
         bad = 0
         for src in sources:
-            r = verify(src.stem)
+            r = verify(str(src.relative_to(HERE / "source").with_suffix("")))
             print(
                 f"{r['name']}: {r['pages']} pages, pdf {r['pdf_kb']} KB, docx {r['docx_kb']} KB, "
                 f"{r['words']} words, {r['headings']} headings, {r['docx_paragraphs']} docx paragraphs"

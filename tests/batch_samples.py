@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import zlib
 from pathlib import Path
+
+from contractscan.testing.pdf import write_pdf
 
 CLAUSES = {
     "confidentiality": "CONFIDENTIALITY\nEach party shall keep in strict confidence all Confidential Information "
@@ -29,33 +30,6 @@ def contract(*names: str, title: str = "SERVICES AGREEMENT") -> str:
         head, body = CLAUSES[name].split("\n", 1)
         parts.append(f"{i}. {head.title()}. {body}")
     return "\n\n".join(parts) + "\n"
-
-
-def write_pdf(path: Path, pages: list[list[str]]) -> None:
-    """A text PDF (Helvetica, one content stream per page), no library needed."""
-    def esc(s: str) -> str:
-        return s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
-            f"<< /Type /Pages /Kids [{' '.join(f'{4 + 2 * i} 0 R' for i in range(len(pages)))}] "
-            f"/Count {len(pages)} >>".encode(),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    for i, lines in enumerate(pages):
-        ops = "BT /F1 10 Tf 13 TL 50 760 Td " + " ".join(f"({esc(x)}) Tj T*" for x in lines) + " ET"
-        stream = zlib.compress(ops.encode("cp1252"))
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
-                    f"/Contents {5 + 2 * i} 0 R >>".encode())
-        objs.append(f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
-    buf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for k, obj in enumerate(objs, 1):
-        offsets.append(len(buf))
-        buf += f"{k} 0 obj\n".encode() + obj + b"\nendobj\n"
-    xref = len(buf)
-    buf += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
-    buf += b"".join(f"{off:010d} 00000 n \n".encode() for off in offsets)
-    buf += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    path.write_bytes(bytes(buf))
 
 
 def portfolio(root: Path) -> Path:

@@ -1,5 +1,14 @@
+"""Shared fixtures. Building the pipeline (rules, compiled patterns, spaCy) costs about a second,
+so it is built once per session here, not once per module.
+
+Tests that start processes (the CLI, worker pools, Chromium, Tesseract, a Dask cluster) are
+marked ``slow``: ``python -m pytest -m "not slow"`` runs the rest in seconds. ``run_cli`` refuses
+to run in a test that is not marked, so the quick run stays quick.
+"""
+
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -10,16 +19,64 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 
+_current: list[pytest.Item] = []
+
+
+@pytest.fixture(autouse=True)
+def _remember_the_test(request):
+    _current.append(request.node)
+    yield
+    _current.pop()
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The spaCy pipeline the analyser uses (blank English plus a sentencizer)."""
+    from contractscan.match import build_nlp
+
+    return build_nlp()
+
 
 @pytest.fixture(scope="session")
 def analyzer():
+    """The default pipeline: built-in rules, the ``core`` profile."""
     import contractscan
 
     return contractscan.Analyzer()
 
 
+@pytest.fixture(scope="session")
+def analyzer_with(analyzer):
+    """``analyzer_with(profile=..., load_options=..., time_limit=...)``: an Analyzer like the
+    shared one with other settings. It shares the built-in rules, their compiled patterns and
+    spaCy, which cost a second to build and do not depend on these settings."""
+    from contractscan import load_profile
+
+    def make(*, profile=None, **settings):
+        other = copy.copy(analyzer)
+        if profile is not None:
+            other.profile = load_profile(profile)
+        for name, value in settings.items():
+            if not hasattr(analyzer, name):
+                raise AttributeError(f"Analyzer has no setting {name!r}")
+            setattr(other, name, value)
+        return other
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def strict_analyzer(analyzer_with, tmp_path_factory):
+    """The built-in rules with report_samples.strict_profile (every clause required, options set)."""
+    from report_samples import strict_profile
+
+    return analyzer_with(profile=strict_profile(tmp_path_factory.mktemp("profile")))
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run the CLI as a user would: a separate process, output captured."""
+    if _current and _current[-1].get_closest_marker("slow") is None:
+        raise RuntimeError(f"{_current[-1].nodeid} starts the CLI in a process: mark it @pytest.mark.slow")
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("SOURCE_DATE_EPOCH", "1795000000")  # reports say when they were made: the same in every run

@@ -10,7 +10,7 @@ import docx
 import pytest
 from conftest import SAMPLES, run_cli
 from docx.oxml.ns import qn
-from report_samples import COMPLETE, INCOMPLETE, as_text, strict_profile, write_docx
+from report_samples import COMPLETE, INCOMPLETE, as_text, write_docx
 
 from contractscan import Analyzer
 from contractscan.render.annotate import annotate, locate_paragraphs
@@ -42,9 +42,9 @@ def comment_ranges(path: Path) -> dict[int, tuple[str, list[str]]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def strict(tmp_path_factory) -> Analyzer:
-    return Analyzer(profile=strict_profile(tmp_path_factory.mktemp("profile")))
+@pytest.fixture()
+def strict(strict_analyzer) -> Analyzer:
+    return strict_analyzer
 
 
 @pytest.fixture()
@@ -161,6 +161,7 @@ def test_pdf_or_text_input_gets_a_summary_docx(strict, tmp_path):
     assert len(table.rows) == 1 + 7
 
 
+@pytest.mark.slow
 def test_cli_annotate(complete_docx, tmp_path):
     out = tmp_path / "out.docx"
     proc = run_cli(str(complete_docx), "--annotate", str(out), "--format", "md")

@@ -8,6 +8,7 @@ from conftest import run_cli
 
 distributed = pytest.importorskip(
     "distributed", reason="the Dask extra is not installed (pip install 'contractscan[dask]')")
+pytestmark = pytest.mark.slow  # a local cluster and the CLI in processes
 
 
 @pytest.fixture(scope="module")

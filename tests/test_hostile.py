@@ -12,7 +12,6 @@ import pytest
 from conftest import run_cli
 from fixtures import build
 
-from contractscan import Analyzer
 from contractscan.loaders import LoadOptions
 from contractscan.scanner import iter_files
 
@@ -51,8 +50,8 @@ HOSTILE = {
 
 
 @pytest.fixture(scope="module")
-def small_limits():
-    return Analyzer(load_options=SMALL)
+def small_limits(analyzer_with):
+    return analyzer_with(load_options=SMALL)
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -65,17 +64,17 @@ def test_hostile_input_gets_a_typed_one_line_error(name, small_limits):
     assert "Traceback" not in result.error.message
 
 
-def test_pdf_stream_just_under_the_limit_is_read():
-    doc = Analyzer(load_options=SMALL).load(build.pdf_stream_bomb(1024 * 1024))
+def test_pdf_stream_just_under_the_limit_is_read(small_limits):
+    doc = small_limits.load(build.pdf_stream_bomb(1024 * 1024))
     assert "Services Agreement" in doc.text
 
 
-def test_lying_zip_headers_are_not_trusted():
+def test_lying_zip_headers_are_not_trusted(analyzer_with):
     """The headers say 1,000 bytes; inflating is stopped there and the damage reported."""
     data = build.lying_zip_bomb_docx(50 * 1024 * 1024)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert zf.getinfo("word/document.xml").file_size == 1000
-    result = Analyzer(load_options=LoadOptions(max_decompressed_bytes=10_000)).scan(data)
+    result = analyzer_with(load_options=LoadOptions(max_decompressed_bytes=10_000)).scan(data)
     assert result.error is not None and result.error.type in ("corrupt", "too_large")
 
 
@@ -87,9 +86,9 @@ def test_wrong_extension_is_read_by_content(tmp_path, suffix, analyzer):
     assert result.error is None and result.format == "pdf" and "governing_law" in result.present
 
 
-def test_time_limit_stops_a_slow_file_and_the_next_file_runs(analyzer):
+def test_time_limit_stops_a_slow_file_and_the_next_file_runs(analyzer_with):
     slow = ("\n\n".join(build.contract_text() for _ in range(3000))).encode()  # ~3 MB of clauses
-    limited = Analyzer(time_limit=0.5)
+    limited = analyzer_with(time_limit=0.5)
     started = time.monotonic()
     result = limited.scan(slow, name="slow.txt")
     assert result.error is not None and result.error.type == "timeout", result.error
@@ -130,6 +129,7 @@ def test_symlink_loops_are_reported_once_not_followed(tmp_path):
     assert {"ring-a.pdf", "ring-b.pdf", "dangling.pdf", "good.pdf", "good.txt"} <= set(names)
 
 
+@pytest.mark.slow
 def test_cli_folder_of_hostile_files_gives_one_result_each(tmp_path):
     files = _hostile_folder(tmp_path)
     done = run_cli(str(tmp_path), "-f", "json", "--fail-on", "never")
@@ -150,7 +150,7 @@ def test_cli_folder_of_hostile_files_gives_one_result_each(tmp_path):
         assert "governing_law" in results[name]["present"], name
 
 
-def test_docx_with_too_many_xml_elements_is_refused_before_parsing():
+def test_docx_with_too_many_xml_elements_is_refused_before_parsing(analyzer_with):
     body = build.para("x") * 2000
-    result = Analyzer(load_options=LoadOptions(max_xml_tags=5000)).scan(build.docx(body))
+    result = analyzer_with(load_options=LoadOptions(max_xml_tags=5000)).scan(build.docx(body))
     assert result.error is not None and result.error.type == "too_large" and "XML tags" in result.error.message

@@ -13,7 +13,6 @@ import pytest
 from conftest import SAMPLES, run_cli
 from report_samples import INJECTION, sample_folder, strict_profile
 
-from contractscan import Analyzer
 from contractscan.render.html import CONTENT_SECURITY_POLICY, render_html
 
 REAL_SAMPLES = Path(os.environ.get("CONTRACTSCAN_SAMPLES", SAMPLES))
@@ -92,11 +91,7 @@ def folder(tmp_path_factory) -> Path:
     return sample_folder(tmp_path_factory.mktemp("html"))
 
 
-@pytest.fixture(scope="module")
-def strict_analyzer(tmp_path_factory) -> Analyzer:
-    return Analyzer(profile=strict_profile(tmp_path_factory.mktemp("profile")))
-
-
+@pytest.mark.slow
 def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, strict_analyzer):
     profile = strict_profile(tmp_path)
     as_json = run_cli(str(folder), "--profile", str(profile), "--format", "json")
@@ -104,8 +99,9 @@ def test_every_json_finding_and_clause_appears_in_the_html(folder, tmp_path, str
     as_html = run_cli(str(folder), "--profile", str(profile), "--format", "html", "-o", str(report))
     assert as_json.returncode == as_html.returncode == 1, as_html.stderr  # high findings exist
     results = json.loads(as_json.stdout)
-    assert {k for r in results for k in r} == {"source", "format", "pages", "profile", "present", "clauses",
-                                               "findings", "warnings", "error"}, "the JSON carries no report data"
+    assert {k for r in results for k in r} == {"source", "format", "pages", "profile", "document_type", "present",
+                                               "clauses", "findings", "warnings", "error"}, \
+        "the JSON carries no report data"
     by_source = sections(report.read_text(encoding="utf-8"))
     assert set(by_source) == {r["source"] for r in results}
     kinds = set()
@@ -238,6 +234,7 @@ def test_pages_are_marked_and_running_headers_greyed(analyzer):
     assert all(view.tags[f"c1-m{j}"] == c.start for j, c in enumerate(result.clauses))
 
 
+@pytest.mark.slow
 def test_the_report_date_follows_source_date_epoch_so_runs_can_be_compared():
     first = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")
     second = run_cli(str(SAMPLES / "lab_services_agreement.pdf"), "--format", "html")

@@ -12,7 +12,6 @@ import pytest
 from conftest import run_cli
 from fixtures import build
 
-from contractscan import Analyzer
 from contractscan.document import Document, Span
 from contractscan.errors import CorruptFile, EncryptedFile, NoText
 from contractscan.loaders import LoadOptions, load_bytes
@@ -101,6 +100,7 @@ def test_encrypted_pdf_needs_its_password():
         assert "Confidentiality" in doc.text and doc.page_count == 2
 
 
+@pytest.mark.slow
 def test_cli_password_flag(tmp_path):
     path = tmp_path / "locked.pdf"
     path.write_bytes(build.contract_pdf(password="s3cret"))
@@ -121,6 +121,7 @@ def test_truncated_pdf_is_corrupt_not_silently_partial():
 # ---------------------------------------------------------------- scans and OCR
 
 
+@pytest.mark.slow
 @needs_tesseract
 def test_image_only_contract_is_read_by_ocr_with_clauses_on_their_pages(analyzer):
     result = analyzer.scan(build.scanned_contract_pdf())
@@ -134,6 +135,7 @@ def test_image_only_contract_is_read_by_ocr_with_clauses_on_their_pages(analyzer
                 ("confidentiality", "termination", "governing_law")]
 
 
+@pytest.mark.slow
 @needs_tesseract
 def test_ocr_auto_reads_only_the_scanned_page(analyzer):
     result = analyzer.scan(build.mixed_pdf(PARAS[:3], PARAS[3:]))
@@ -141,6 +143,7 @@ def test_ocr_auto_reads_only_the_scanned_page(analyzer):
     assert pages_of(result, "governing_law") == [2]
 
 
+@pytest.mark.slow
 @needs_tesseract
 def test_ocr_always_reads_every_page():
     doc = load_bytes(build.contract_pdf(), options=LoadOptions(ocr="always"))
@@ -148,8 +151,8 @@ def test_ocr_always_reads_every_page():
     assert "Governing Law" in doc.text
 
 
-def test_without_ocr_scanned_pages_are_named_and_missing_findings_uncertain():
-    analyzer = Analyzer(load_options=NO_TESSERACT)
+def test_without_ocr_scanned_pages_are_named_and_missing_findings_uncertain(analyzer_with):
+    analyzer = analyzer_with(load_options=NO_TESSERACT)
     result = analyzer.scan(build.mixed_pdf(PARAS[:3], PARAS[3:]))
     [warning] = result.warnings
     assert warning.type == "unreadable_pages" and warning.pages == [2]
@@ -193,10 +196,10 @@ def test_a_scanned_page_is_not_taken_for_blank():
     assert ocr.blank_pages(data, [2], LoadOptions()) == set()
 
 
-def test_document_without_any_readable_text_is_no_text():
+def test_document_without_any_readable_text_is_no_text(analyzer_with):
     with pytest.raises(NoText, match="tesseract-ocr"):
         load_bytes(build.scanned_contract_pdf(), options=NO_TESSERACT)
-    result = Analyzer(load_options=NO_TESSERACT).scan(build.scanned_contract_pdf())
+    result = analyzer_with(load_options=NO_TESSERACT).scan(build.scanned_contract_pdf())
     assert result.error is not None and result.error.type == "no_text"
 
 
@@ -208,6 +211,7 @@ def test_a_page_number_inside_a_sentence_does_not_split_the_clause():
     assert any("CONTRACT," in c.text and "STRICT LIABILITY" in c.text for c in clauses)
 
 
+@pytest.mark.slow
 def test_cli_ocr_never_and_time_limit_flags(tmp_path):
     scanned = tmp_path / "scanned.pdf"
     scanned.write_bytes(build.scanned_contract_pdf())

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from contractscan.match import ClauseMatcher, build_nlp
+from contractscan.match import ClauseMatcher
 from contractscan.document import Document
 from contractscan.match.accel.literals import required_literals
 from contractscan.rules import Rule
@@ -31,11 +31,6 @@ def test_required_literals(pattern, literals):
 def _rule(**kw) -> Rule:
     base = {"id": "probe", "name": "Probe", "description": "test", "recommendation": "none"}
     return Rule.model_validate({**base, **kw})
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 def _found(nlp, rule: Rule, text: str) -> list[str]:

@@ -86,7 +86,11 @@ def ungated():
     return analyzer
 
 
-@pytest.mark.parametrize("sample", sorted(p.name for p in (ROOT / "samples").iterdir() if p.suffix in (".pdf", ".docx")))
+SAMPLES = sorted(str(p.relative_to(ROOT / "samples")) for p in (ROOT / "samples").rglob("*")
+                 if p.suffix in (".pdf", ".docx", ".md"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
 def test_gated_analysis_equals_ungated(analyzer, ungated, sample):
     path = ROOT / "samples" / sample
     assert analyzer.scan(path).model_dump() == ungated.scan(path).model_dump()

@@ -6,9 +6,9 @@ import textwrap
 
 import pytest
 
-from contractscan import Analyzer, load_profile
+from contractscan import load_profile
 from contractscan.errors import RuleError
-from tests.conftest import run_cli
+from conftest import run_cli
 
 GOVERNED_BY_TEXAS = textwrap.dedent("""\
     1. Services. The Vendor shall provide the billing services described in Exhibit A.
@@ -41,7 +41,7 @@ def test_extends_merges_the_base_and_overrides_it():
     assert healthcare.require["data_return"] == "high"
 
 
-def test_a_user_profile_file_extends_a_builtin_and_sets_options(tmp_path):
+def test_a_user_profile_file_extends_a_builtin_and_sets_options(tmp_path, analyzer_with):
     path = tmp_path / "our_policy.yaml"
     path.write_text(textwrap.dedent("""\
         name: our-policy
@@ -54,7 +54,7 @@ def test_a_user_profile_file_extends_a_builtin_and_sets_options(tmp_path):
     prof = load_profile(str(path))
     assert prof.require["force_majeure"] == "high"  # overridden
     assert prof.require["hipaa.baa"] == "high"  # inherited
-    result = Analyzer(profile=str(path)).scan(GOVERNED_BY_TEXAS)
+    result = analyzer_with(profile=str(path)).scan(GOVERNED_BY_TEXAS)
     by_rule = {f.rule: f for f in result.findings}
     assert by_rule["force_majeure"].kind == "missing" and by_rule["force_majeure"].severity == "high"
     law = by_rule["governing_law.unacceptable"]
@@ -89,6 +89,7 @@ def test_a_bad_profile_file_names_the_file_and_the_field(tmp_path, body, field):
     assert f"field {field}" in err.value.message
 
 
+@pytest.mark.slow
 def test_cli_reports_a_bad_profile_file_as_a_usage_error(tmp_path):
     bad = tmp_path / "bad_profile.yaml"
     bad.write_text("name: bad\nrequire:\n  confidentiality: urgent\n")

@@ -6,12 +6,11 @@ import textwrap
 
 import pytest
 
-from contractscan import Analyzer
 
 
 @pytest.fixture(scope="module")
-def healthcare():
-    return Analyzer(profile="healthcare")
+def healthcare(analyzer_with):
+    return analyzer_with(profile="healthcare")
 
 
 def risks(result) -> dict[str, object]:

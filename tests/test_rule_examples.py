@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from contractscan.match import build_nlp
 from contractscan.examples import run_examples
 from contractscan.rules import load_rules
 
 RULES = load_rules()
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

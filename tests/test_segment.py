@@ -99,12 +99,10 @@ def test_a_capitals_heading_run_into_a_capitals_body_ends_at_its_period():
     assert clause.section == "10. LIMITATION ON LIABILITY"
 
 
-def test_a_quote_starts_after_a_heading_line_the_sentence_ran_into():
-    from contractscan import Analyzer
-
+def test_a_quote_starts_after_a_heading_line_the_sentence_ran_into(analyzer):
     text = ("12.3 Governing Law\nThis Agreement shall be governed by the laws of the State of New York.\n\n"
             "13. Notices. All notices shall be in writing.")
-    [clause] = Analyzer().scan(text).clauses_for("governing_law")
+    [clause] = analyzer.scan(text).clauses_for("governing_law")
     assert clause.text.startswith("This Agreement shall be governed")
     assert clause.section == "12.3 Governing Law" and text[clause.start:].startswith("This Agreement")
 

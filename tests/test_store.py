@@ -42,6 +42,7 @@ def _mark_stored_results(db, note: str) -> None:
     con.close()
 
 
+@pytest.mark.slow
 def test_rescan_reuses_unchanged_files_and_scans_changed_ones(folder, tmp_path):
     db = tmp_path / "results.db"
     plain = _lines(run_cli(str(folder), "--format", "jsonl", "--workers", "2"))
@@ -69,6 +70,7 @@ def test_rescan_reuses_unchanged_files_and_scans_changed_ones(folder, tmp_path):
     assert _lines(run_cli(str(folder), "--format", "jsonl", "--db", str(db2))) == fresh
 
 
+@pytest.mark.slow
 def test_other_rules_mean_a_new_scan(folder, tmp_path):
     db = tmp_path / "results.db"
     run_cli(str(folder), "--format", "jsonl", "--db", str(db))
@@ -80,6 +82,7 @@ def test_other_rules_mean_a_new_scan(folder, tmp_path):
     assert not any(w["message"] == "from the store" for r in again for w in r["warnings"])
 
 
+@pytest.mark.slow
 def test_a_rescan_from_the_store_never_loads_spacy(folder, tmp_path):
     db = tmp_path / "results.db"
     run_cli(str(folder), "--format", "jsonl", "--db", str(db))
@@ -92,6 +95,7 @@ def test_a_rescan_from_the_store_never_loads_spacy(folder, tmp_path):
     assert len(proc.stdout.splitlines()) == 8
 
 
+@pytest.mark.slow
 def test_report_renders_the_latest_result_of_each_source(folder, tmp_path):
     db = tmp_path / "results.db"
     run_cli(str(folder), "--format", "jsonl", "--db", str(db))
@@ -107,6 +111,7 @@ def test_report_renders_the_latest_result_of_each_source(folder, tmp_path):
     assert csv_out.stdout.startswith("source,clause,present,page,section,value,finding,severity")
 
 
+@pytest.mark.slow
 def test_report_without_a_store_is_a_usage_error(tmp_path):
     proc = run_cli("report", "--db", str(tmp_path / "none.db"))
     assert proc.returncode == 2 and "no result store" in proc.stderr
@@ -127,6 +132,7 @@ def test_a_failed_write_leaves_no_row(tmp_path):
     store.close()
 
 
+@pytest.mark.slow
 def test_an_interrupted_batch_keeps_whole_results_only(tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()

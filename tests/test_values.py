@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contractscan.match import ClauseMatcher, build_nlp
+from contractscan.match import ClauseMatcher
 from contractscan.document import Document
 from contractscan.rules import load_rules
 from contractscan.segment import segment
@@ -66,9 +66,9 @@ def test_recase_all_caps_keeps_mixed_text_and_short_acronyms():
 
 
 @pytest.fixture(scope="module")
-def matcher():
+def matcher(nlp):
     rules = [r for r in load_rules() if r.id in ("governing_law", "renewal.notice")]
-    return ClauseMatcher(rules, build_nlp())
+    return ClauseMatcher(rules, nlp)
 
 
 def _values(matcher, text, rule_id):

@@ -9,6 +9,12 @@ A map of the package:
 - ``accel``: the speed-ups (literal index, start gates, look-ahead cores);
 - ``steps``: vetoes and bonuses, small named objects run in order;
 - ``matcher``: ``ClauseMatcher.match``, the steps from hits to ``ClauseMatch`` results.
+
+A new piece of rule semantics is a new step: a veto is an object with a ``name``,
+``applies(rule)`` and ``__call__(candidate, sentences) -> bool``; a bonus has a ``name`` and
+``__call__(candidate, sentences) -> float``. Add it to ``steps.VETOES`` / ``steps.BONUSES``
+(or pass ``vetoes=``/``bonuses=`` to ``ClauseMatcher``); what it checked shows in the
+explanation. New evidence (another kind of hit) is one more generator in ``match``'s first step.
 """
 
 from .matcher import ClauseMatcher

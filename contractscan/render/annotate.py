@@ -32,7 +32,7 @@ from pathlib import Path
 from ..loaders.cleanup import normalise_text
 from ..results import ClauseMatch, Finding, ScanResult
 from .context import ReportContext
-from .review import display_name, scorecard, where
+from .review import display_name, finding_title, scorecard, verdict, where
 
 AUTHOR = "contractscan"
 INITIALS = "CS"
@@ -243,6 +243,9 @@ def write_summary_docx(result: ScanResult, out: str | os.PathLike[str], context:
         meta.append(f"format: {result.format}")
     if result.pages is not None:
         meta.append(f"pages: {result.pages}")
+    verdict_p = d.add_paragraph()
+    verdict_p.add_run("Verdict: ").bold = True
+    verdict_p.add_run(verdict(result, context))
     d.add_paragraph(" · ".join(meta))
     for w in result.warnings:
         d.add_paragraph(f"Warning [{w.type}]: {w.message}")
@@ -250,10 +253,10 @@ def write_summary_docx(result: ScanResult, out: str | os.PathLike[str], context:
     d.add_heading("Findings", level=1)
     if not result.findings:
         d.add_paragraph("No findings: every clause the profile requires was found.")
-    for f in result.findings:
+    for f in sorted(result.findings, key=lambda f: -f.severity.rank):
         p = d.add_paragraph(style="List Bullet")
-        p.add_run(f"{f.severity.upper()} {f.kind} ").bold = True
-        p.add_run(f"{f.rule}: {f.message}")
+        p.add_run(f"{f.severity.upper()} {finding_title(f, context)} ").bold = True
+        p.add_run(f"({f.rule}): {f.message}")
         if f.uncertain:
             p.add_run(" (uncertain: part of the document could not be read)").italic = True
         if f.recommendation:

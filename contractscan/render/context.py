@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..profiles import Profile
+    from ..results import ScanResult
     from ..rules import Rule
 
 
@@ -28,6 +29,20 @@ class ReportContext:
     @classmethod
     def of(cls, profile: Profile | None, rules: Iterable[Rule] = ()) -> ReportContext:
         return cls(profile, MappingProxyType({r.id: r for r in rules}))
+
+    def profile_for(self, result: ScanResult) -> Profile | None:
+        """The checklist a result was judged against: under an automatic profile, the profile
+        of its document's kind; for a contract set, the union of its documents' kinds'."""
+        prof = self.profile
+        if prof is None or not prof.automatic:
+            return prof
+        if result.documents:
+            from ..profiles import Profile as _Profile
+            from ..sets import union_required
+
+            return _Profile(name=result.profile or prof.name,
+                            require=union_required([d.document_type for d in result.documents], prof))
+        return prof.for_type(result.document_type.type if result.document_type else "default")
 
     def clause_name(self, clause_id: str) -> str:
         rule = self.rules.get(clause_id)

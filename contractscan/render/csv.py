@@ -26,7 +26,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
     if result.error is not None:
         return [{**dict.fromkeys(COLUMNS, ""), "source": result.source,
                  "error": f"{result.error.type}: {result.error.message}"}]
-    ids = set(result.present) | {f.rule for f in result.findings if f.kind == "missing"}
+    ids = set(result.present) | {f.rule for f in result.findings if f.kind in ("missing", "possibly_present")}
     findings: dict[str, list[Finding]] = {}
     for f in result.findings:
         cid = _clause_of(f, ids)

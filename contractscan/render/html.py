@@ -30,7 +30,7 @@ from .. import __version__
 from ..document import Document
 from ..results import ClauseMatch, ScanResult
 from .context import ReportContext
-from .review import FamilyRow, display_name, scorecard, severity_counts, where
+from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
 
 FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
@@ -229,6 +229,8 @@ class _Report:
         meta.append(f"{len(r.clauses)} clause passages found")
         counts = severity_counts(r)
         meta.append("findings: " + (", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"))
+        worst = max((f.severity for f in r.findings), key=lambda s: s.rank, default=None)
+        out.insert(2, f'<p class="verdict s-{worst or "ok"}"><b>Verdict:</b> {e(verdict(r, self.context))}</p>')
         out.append(f'<p class="meta">{e(" · ".join(meta))}</p>')
         for w in r.warnings:
             pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
@@ -243,30 +245,29 @@ class _Report:
         by_span = {(c.id, c.start, c.end): ids[id(c)] for c in r.clauses}
         risky = {(ev.id, ev.start, ev.end) for f in r.findings if f.kind == "risk" for ev in f.evidence}
 
-        out.append(f'<h3 id="{anchor}-score">Scorecard</h3>')
-        out.append('<table class="scorecard"><thead><tr><th>Clause</th><th>Required</th><th>Status</th>'
-                   '<th>Where</th><th>Value</th></tr></thead><tbody>')
-        for row in card:
-            out.append(self._score_row(row, ids))
-        out.append("</tbody></table>")
-
         out.append(f'<h3 id="{anchor}-findings">Findings</h3>')
         if r.findings:
             out.append('<ol class="findings">')
-            for f in r.findings:
+            for f in sorted(r.findings, key=lambda f: -f.severity.rank):
                 links = [f'<a href="#{by_span[(ev.id, ev.start, ev.end)]}">{e(where(ev) or ev.id)}</a>'
                          for ev in f.evidence if (ev.id, ev.start, ev.end) in by_span]
                 extra = f' <span class="small">(uncertain: part of the document could not be read)</span>' \
                     if f.uncertain else ""
                 out.append(
                     f'<li class="finding" data-rule="{e(f.rule)}"><span class="badge s-{f.severity}">{f.severity}</span> '
-                    f'<b>{e(f.kind)}</b> <code>{e(f.rule)}</code> {e(f.message)}{extra}'
+                    f'<b>{e(finding_title(f, self.context))}</b> <code>{e(f.rule)}</code> {e(f.message)}{extra}'
                     + (f'<p class="rec"><b>Recommendation:</b> {e(f.recommendation)}</p>' if f.recommendation else "")
                     + (f'<p class="small">Evidence: {", ".join(links)}</p>' if links else "")
                     + "</li>")
             out.append("</ol>")
         else:
             out.append('<p class="s-ok">No findings: every clause the profile requires was found.</p>')
+        out.append(f'<h3 id="{anchor}-score">Scorecard</h3>')
+        out.append('<table class="scorecard"><thead><tr><th>Clause</th><th>Required</th><th>Status</th>'
+                   '<th>Where</th><th>Value</th></tr></thead><tbody>')
+        for row in card:
+            out.append(self._score_row(row, ids))
+        out.append("</tbody></table>")
 
         doc = r.document
         if doc is not None and (not self.sections or self.used + len(doc.text) <= self.budget):

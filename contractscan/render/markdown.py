@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import __version__
 from ..results import ScanResult
 from .context import ReportContext
-from .review import FamilyRow, display_name, scorecard, severity_counts, where
+from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
 
 QUOTE_CHARS = 240
 _SPECIAL = re.compile(r"([\\`*_\[\]<|~])")  # ">" and "#" only matter at a line start
@@ -49,7 +49,7 @@ def _contract(r: ScanResult, level: int, context: ReportContext) -> list[str]:
     meta.append(f"profile: {md(r.profile or '-')}")
     counts = severity_counts(r)
     meta.append("findings: " + (", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"))
-    out += [" · ".join(meta), ""]
+    out += [f"**Verdict:** {md(verdict(r, context))}", "", " · ".join(meta), ""]
     for w in r.warnings:
         pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
         out.append(f"> **Warning** [{md(w.type)}]: {md(w.message)}{pages}")
@@ -59,9 +59,9 @@ def _contract(r: ScanResult, level: int, context: ReportContext) -> list[str]:
     out += [f"{h}# Findings", ""]
     if not r.findings:
         out += ["No findings: every clause the profile requires was found.", ""]
-    for f in r.findings:
+    for f in sorted(r.findings, key=lambda f: -f.severity.rank):
         flag = " *(uncertain: part of the document could not be read)*" if f.uncertain else ""
-        out.append(f"- **{f.severity.upper()}** {f.kind} {code(f.rule)}: {md(f.message)}{flag}")
+        out.append(f"- **{f.severity.upper()}** {md(finding_title(f, context))} ({code(f.rule)}): {md(f.message)}{flag}")
         if f.recommendation:
             out.append(f"  - Recommendation: {md(f.recommendation)}")
         places = [where(e) or f"chars {e.start}-{e.end}" for e in f.evidence]

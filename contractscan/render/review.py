@@ -44,14 +44,16 @@ class FamilyRow:
     @property
     def label(self) -> str:
         if self.status == "missing":
-            return f"missing ({self.severity})"
+            # the rules found none; the learned second opinion may have seen one
+            seen = any(f.kind == "possibly_present" for f in self.findings)
+            return f"{'possibly present' if seen else 'missing'} ({self.severity})"
         if self.status == "risk":
             return f"risk ({self.severity})"
         return "present" if self.status == "present" else "found"
 
 
 def finding_family(context: ReportContext, finding: Finding, families: list[str]) -> str | None:
-    if finding.kind == "missing":
+    if finding.kind in ("missing", "possibly_present"):
         return finding.rule
     for fam in families:
         if any(context.belongs(e.id, fam) for e in finding.evidence):
@@ -64,8 +66,9 @@ def finding_family(context: ReportContext, finding: Finding, families: list[str]
 
 def required_families(result: ScanResult, context: ReportContext) -> dict[str, Severity]:
     """The profile's families and severities; from the findings alone without a profile."""
-    if context.profile is not None:
-        return dict(context.profile.require)
+    profile = context.profile_for(result)
+    if profile is not None:
+        return dict(profile.require)
     return {f.rule: f.severity for f in result.findings if f.kind == "missing"}
 
 
@@ -76,7 +79,7 @@ def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
     for fam, severity in required.items():
         clauses = [c for c in result.clauses if context.belongs(c.id, fam)]
         findings = [f for f in result.findings if finding_family(context, f, families) == fam]
-        missing = [f for f in findings if f.kind == "missing"]
+        missing = [f for f in findings if f.kind in ("missing", "possibly_present")]
         risks = [f for f in findings if f.kind == "risk"]
         if missing or (fam not in result.present and not clauses):
             status, sev = "missing", (missing[0].severity if missing else severity)
@@ -130,3 +133,65 @@ def severity_counts(result: ScanResult) -> dict[str, int]:
     for f in result.findings:
         counts[f.severity.value] += 1
     return counts
+
+
+# A value's role, shown before it ("notice 90 days", "cure 30 days", "governing law Texas").
+VALUE_ROLES = {
+    "governing_law": "governing law",
+    "liability.cap": "cap",
+    "termination": "notice",
+    "termination.for_convenience": "notice",
+    "termination.for_cause": "cure",
+    "renewal.notice": "non-renewal notice",
+    "data_breach_notification": "breach notice",
+    "confidentiality": "survives",
+    "warranty_duration": "warranty",
+}
+
+
+def role_value(clause: ClauseMatch) -> str:
+    """The clause's value labelled by its role: 'cure 30 days', 'governing law Texas'."""
+    if not clause.value:
+        return ""
+    role = VALUE_ROLES.get(clause.id) or VALUE_ROLES.get(clause.id.split(".")[0], "")
+    return f"{role} {clause.value}".strip()
+
+
+def finding_title(finding: Finding, context: ReportContext) -> str:
+    """A finding in plain words: 'No limitation of liability', 'Confidentiality: no survival',
+    'Governing law: documents disagree'."""
+    if finding.kind == "missing":
+        name = context.clause_name(finding.rule)
+        return f"No {name if name[:2].isupper() else name[:1].lower() + name[1:]}"
+    rule_id, _, suffix = finding.rule.rpartition(".")
+    if finding.kind == "conflict":
+        return f"{context.clause_name(rule_id or finding.rule)}: the documents disagree"
+    owner = rule_id
+    while owner and owner not in context.rules:
+        owner = owner.rpartition(".")[0]
+    name = context.clause_name(owner) if owner else context.clause_name(finding.rule)
+    return f"{name}: {suffix.replace('_', ' ')}" if suffix else name
+
+
+def verdict(result: ScanResult, context: ReportContext) -> str:
+    """One line that says how the contract stands: '2 high: no limitation of liability, no data
+    breach notification; 6 medium; 1 info'. The most severe level is spelled out."""
+    if result.error is not None:
+        return f"not read ({result.error.type})"
+    if not result.findings:
+        return "no gaps: every clause the checklist requires was found"
+    parts = []
+    for s in Severity.by_rank():
+        mine = [f for f in result.findings if f.severity == s]
+        if not mine:
+            continue
+        if not parts:
+            kinds = {f.kind for f in mine}
+            noun = "gap" if kinds == {"missing"} else "finding"
+            names = [finding_title(f, context) for f in mine[:4]]
+            names = [n[:1].lower() + n[1:] if n.startswith("No ") else n for n in names]
+            more = f" and {len(mine) - 4} more" if len(mine) > 4 else ""
+            parts.append(f"{len(mine)} {s.value} {noun}{'s' if len(mine) > 1 else ''}: {', '.join(names)}{more}")
+        else:
+            parts.append(f"{len(mine)} {s.value}")
+    return "; ".join(parts)

@@ -28,12 +28,18 @@ class PortfolioSummary:
         self.severity: dict[str, Severity] = {}
         self.risks: Counter[str] = Counter()
         self.risk_severity: dict[str, Severity] = {}
+        # the clauses the documents were checked for (under auto, each document's kind's)
+        self.checklist: dict[str, Severity] = {}
 
     def add(self, r: ScanResult) -> None:
         self.documents += 1
         if r.error is not None:
             self.unreadable += 1
             return
+        profile = self.context.profile_for(r)
+        for cid, sev in (profile.require if profile is not None else {}).items():
+            if cid not in self.checklist or sev.rank > self.checklist[cid].rank:
+                self.checklist[cid] = sev
         self.present.update(set(r.present))
         self.uncertain += any(f.uncertain for f in r.findings)
         for f in r.findings:
@@ -47,7 +53,7 @@ class PortfolioSummary:
 
     def required(self) -> dict[str, Severity]:
         """Required clause -> severity: from the report's profile, and every gap seen."""
-        req: dict[str, Severity] = dict(self.context.profile.require) if self.context.profile else {}
+        req: dict[str, Severity] = dict(self.checklist)
         req.update(self.severity)
         return req
 

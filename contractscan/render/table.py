@@ -1,72 +1,134 @@
-"""A readable report for a terminal or a text file."""
+"""A readable report for a terminal or a text file: the verdict first, then the findings by
+severity with what to do about each, then the evidence (the clauses found, where, and the words).
+
+Laid out with rich, so it reads at any width from 80 to 200 columns: long messages and quotes
+wrap inside their column instead of back to column 0.
+"""
 
 from __future__ import annotations
 
-import textwrap
+import shutil
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..results import ScanResult, by_strength
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..results import ClauseMatch, ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
+from .review import display_name, finding_title, role_value, verdict, where
 from .summary import PortfolioSummary
 
-_MARK = {Severity.HIGH: "HIGH", Severity.MEDIUM: "MED ", Severity.LOW: "LOW ", Severity.INFO: "INFO"}
+_MARK = {Severity.HIGH: "HIGH", Severity.MEDIUM: "MED", Severity.LOW: "LOW", Severity.INFO: "INFO"}
+_STYLE = {Severity.HIGH: "bold red", Severity.MEDIUM: "yellow", Severity.LOW: "cyan", Severity.INFO: "dim"}
+QUOTE_CHARS = 300
 
 
-def _where(page: int | None, section: str | None) -> str:
-    parts = []
-    if page is not None:
-        parts.append(f"p.{page}")
-    if section:
-        parts.append(f"§ {section}")
-    return ", ".join(parts) or "-"
+def _console(out: TextIO, width: int | None) -> Console:
+    tty = hasattr(out, "isatty") and out.isatty()
+    if width is None:
+        width = shutil.get_terminal_size((100, 24)).columns if tty else 100
+    return Console(file=out, width=max(60, min(width, 200)), force_terminal=tty, no_color=not tty,
+                   highlight=False, emoji=False, markup=False, soft_wrap=False)
 
 
-def render_one(r: ScanResult, out: TextIO) -> None:
-    out.write(f"== {r.source}\n")
+def _quote(text: str) -> str:
+    text = " ".join(text.split())
+    return f"\u201c{text[:QUOTE_CHARS].rstrip()}{' …' if len(text) > QUOTE_CHARS else ''}\u201d"
+
+
+def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
+    console.rule(Text(display_name(r), style="bold"), align="left", characters="─")
     if r.error:
-        out.write(f"   ERROR [{r.error.type}] {r.error.message}\n\n")
+        console.print(Text(f"Not read ({r.error.type}): {r.error.message}", style="bold red"))
+        console.print()
         return
-    meta = [f"profile: {r.profile}"]
+    meta = []
+    if r.document_type is not None:
+        meta.append(r.document_type.name or r.document_type.type)
+    if r.documents:
+        meta.append(f"contract set of {len(r.documents)} documents")
+    meta.append(f"checklist: {r.profile}")
     if r.pages is not None:
-        meta.append(f"pages: {r.pages}")
-    out.write("   " + "   ".join(meta) + "\n")
+        meta.append(f"{r.pages} page{'s' if r.pages != 1 else ''}")
+    console.print(Text(" · ".join(meta), style="dim"))
+    worst = max((f.severity for f in r.findings), key=lambda s: s.rank, default=None)
+    console.print(Text("Verdict: ", style="bold") + Text(verdict(r, context),
+                                                          style=_STYLE.get(worst, "bold green") if worst else "bold green"))
     for w in r.warnings:
-        out.write(f"   WARNING [{w.type}] {w.message}\n")
-    first: dict[str, object] = {}
+        console.print(Text(f"Warning ({w.type}): {w.message}", style="yellow"))
+    if r.documents:
+        docs = Table(box=None, show_header=False, pad_edge=False, expand=False, padding=(0, 1))
+        docs.add_column(no_wrap=True)
+        docs.add_column(overflow="fold")
+        for d in r.documents:
+            docs.add_row(Text("  document", style="dim"),
+                         Text(f"{d.source}  ({d.document_type or d.error.type if d.error else d.document_type})"))
+        console.print(docs)
+
+    if r.findings:
+        console.print()
+        console.print(Text("Findings", style="bold underline"))
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
+        table.add_column(width=4, no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")
+        for f in sorted(r.findings, key=lambda f: -f.severity.rank):
+            body = Text(finding_title(f, context), style="bold")
+            body.append(f"  ({f.rule})", style="dim")
+            body.append("\n" + f.message + (" (uncertain: part of the document could not be read)"
+                                            if f.uncertain else ""))
+            if f.recommendation:
+                body.append("\n→ " + " ".join(f.recommendation.split()), style="italic")
+            places = list(dict.fromkeys(
+                filter(None, ((ev.document.rsplit('/', 1)[-1] + ": " if ev.document else "") + where(ev)
+                              for ev in f.evidence))))
+            if places:
+                body.append("\nwhere: " + "; ".join(places[:4]), style="dim")
+            table.add_row(Text(_MARK[f.severity], style=_STYLE[f.severity]), body)
+        console.print(table)
+    else:
+        console.print(Text("No findings: every clause the checklist requires was found.", style="green"))
+
+    first: dict[str, ClauseMatch] = {}
+    count: dict[str, int] = {}
     for c in by_strength(r.clauses):  # the strongest passage of each clause is the one quoted
         first.setdefault(c.id, c)
+        count[c.id] = count.get(c.id, 0) + 1
     if first:
-        out.write("\n   Clauses found\n")
-        width = max(len(k) for k in first)
-        for cid in sorted(first):
+        console.print()
+        console.print(Text("Evidence: clauses found", style="bold underline"))
+        table = Table(box=None, show_header=False, pad_edge=False, expand=True, padding=(0, 1))
+        table.add_column(ratio=1, min_width=16, max_width=30)
+        table.add_column(ratio=3)
+        for cid in sorted(first, key=lambda i: context.clause_name(i).lower()):
             c = first[cid]
-            n = sum(1 for x in r.clauses if x.id == cid)
-            more = f" (+{n - 1} more)" if n > 1 else ""
-            value = f"  [{c.value}]" if c.value else ""  # type: ignore[attr-defined]
-            out.write(f"   {cid:<{width}}  {_where(c.page, c.section)}{more}{value}\n")  # type: ignore[attr-defined]
-            quote = textwrap.shorten(c.text, 110, placeholder=" …")  # type: ignore[attr-defined]
-            out.write(f"   {'':<{width}}  \"{quote}\"\n")
-    if r.findings:
-        out.write("\n   Findings\n")
-        for f in r.findings:
-            flag = " (uncertain)" if f.uncertain else ""
-            out.write(f"   {_MARK[f.severity]} {f.kind:<7} {f.rule}: {f.message}{flag}\n")
-            if f.recommendation:
-                for line in textwrap.wrap(f.recommendation, 96):
-                    out.write(f"        -> {line}\n")
-    else:
-        out.write("\n   No findings: every clause the profile requires was found.\n")
-    out.write("\n")
+            name = Text(context.clause_name(cid), style="bold")
+            detail = Text(cid, style="dim") + Text(" · " + (where(c) or "no page or section"))
+            if c.document:
+                detail = Text(c.document.rsplit("/", 1)[-1] + ", ") + detail
+            if count[cid] > 1:
+                detail.append(f" (+{count[cid] - 1} more)", style="dim")
+            value = role_value(c)
+            if value:
+                detail.append(f"  [{value}]", style="cyan")
+            detail.append("\n" + _quote(c.text), style="dim")
+            table.add_row(name, detail)
+        console.print(table)
+    console.print()
 
 
-def render_table(results: Iterable[ScanResult], out: TextIO, context: ReportContext) -> None:
+def render_table(results: Iterable[ScanResult], out: TextIO, context: ReportContext,
+                 width: int | None = None) -> None:
     """Each document as it arrives; for several, the portfolio summary at the end."""
+    console = _console(out, width)
     n = errors = missing = 0
     summary = PortfolioSummary(context)
     for r in results:
-        render_one(r, out)
+        with console.capture() as captured:
+            render_one(r, console, context)
+        out.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
         out.flush()
         summary.add(r)
         n += 1

@@ -1,0 +1,231 @@
+"""What kind of document a contract is (master agreement, order form, BAA, DPA, NDA, amendment,
+key terms, schedule), told from its title, headings and text.
+
+The cues and their weights are data, in ``rules/document_types/document_types.yaml``; this
+module only scores them. ``--profile auto`` uses the result to pick the checklist: a standalone
+BAA is checked for the BAA elements, not for payment terms.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import RuleError
+from .resources import data_dir
+from .results import DocumentType
+from .rules import SAFE_LOADER
+
+
+class Cue(BaseModel):
+    """One regular expression and what it is worth when it fires."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regex: str
+    weight: float
+    max: float | None = Field(default=None, description="cap on what the cue adds up to (headings, body)")
+    generic: bool = Field(
+        default=False,
+        description="a title cue any agreement has ('... Agreement'): it does not count on a title line "
+        "where another kind's specific cue fires ('Non-Disclosure Agreement')")
+    _compiled: re.Pattern[str] | None = None
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise ValueError(f"bad regex {v!r}: {exc}") from None
+        return v
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.regex, re.I | re.M)
+        return self._compiled
+
+
+class TypeCues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    yields_title: bool = Field(
+        default=False,
+        description="a label that often heads another kind of document ('Exhibit B', then 'Business "
+        "Associate Agreement'): its title cues count little when another kind's title cue fires too")
+    title: list[Cue] = Field(default_factory=list)
+    opening: list[Cue] = Field(default_factory=list)
+    headings: list[Cue] = Field(default_factory=list)
+    body: list[Cue] = Field(default_factory=list)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title_lines: int = 14
+    title_max_words: int = 18
+    title_max_lower_words: int = 6
+    body_start: str = r"^(?:this|these|whereas)\b"
+    title_decay: float = 0.03
+    whole_line_bonus: float = 1.5
+    title_reference: str = r"\bto\b"
+    reference_factor: float = 0.25
+    opening_chars: int = 2500
+    min_score: float = 2.0
+    yield_min: float = 1.5
+    fallback: str = "master_agreement"
+
+
+class TypeRules(BaseModel):
+    """The whole cue file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    settings: Settings = Field(default_factory=Settings)
+    types: dict[str, TypeCues]
+
+    @field_validator("types")
+    @classmethod
+    def _some(cls, v: dict[str, TypeCues]) -> dict[str, TypeCues]:
+        if not v:
+            raise ValueError("no document types")
+        return v
+
+
+def cue_file() -> Path:
+    return data_dir() / "rules" / "document_types" / "document_types.yaml"
+
+
+@lru_cache(maxsize=4)
+def load_type_rules(path: str | None = None) -> TypeRules:
+    """The document-type cues (the built-in file unless ``path`` is given)."""
+    p = Path(path) if path else cue_file()
+    try:
+        raw = yaml.load(p.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        rules = TypeRules.model_validate(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{p}: cannot read document types: {exc}") from None
+    except ValidationError as exc:
+        msgs = [f"{p}: field {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise RuleError("\n".join(msgs)) from None
+    if rules.settings.fallback not in rules.types:
+        raise RuleError(f"{p}: fallback {rules.settings.fallback!r} is not one of the types")
+    return rules
+
+
+_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?\s+\S|(?:article|section)\s+[\dIVX]+\b)", re.I)
+_TOC_END = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
+_SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
+_CONTENTS = re.compile(r"^(?:table of )?contents$", re.I)
+_MARKUP = re.compile(r"^[#>*\s|_-]+|[*_|]+$")
+
+
+def title_lines(text: str, settings: Settings) -> list[str]:
+    """The short lines at the top of the document, before the first numbered clause or the
+    first full sentence; markup (Markdown hashes, bold marks) stripped."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = _MARKUP.sub("", raw.strip()).strip()
+        if not line or line in ("---",) or not any(c.isalpha() for c in line):
+            continue
+        if _TOC_END.search(raw):
+            continue
+        if _CONTENTS.match(line):
+            break
+        words = line.split()
+        lower = sum(1 for w in words if w[:1].islower() and w.lower() not in _SMALL_WORDS)
+        if (len(words) > settings.title_max_words or lower >= settings.title_max_lower_words
+                or _NUMBERED.match(line) or (len(words) >= 5 and re.match(settings.body_start, line, re.I))):
+            break  # the body has begun: a numbered clause or a sentence
+        out.append(line)
+        if len(out) >= settings.title_lines:
+            break
+    return out
+
+
+def _title_score(cue: Cue, lines: list[str], settings: Settings,
+                 taken: set[int] = frozenset()) -> tuple[float, str | None]:  # type: ignore[assignment]
+    reference = re.compile(settings.title_reference, re.I)
+    for i, line in enumerate(lines):
+        m = cue.pattern.search(line)
+        if not m or (cue.generic and i in taken):
+            continue
+        w = cue.weight * max(0.3, 1 - settings.title_decay * i)
+        ref = reference.search(line)
+        if ref and ref.end() <= m.start():
+            w *= settings.reference_factor
+        elif (m.end() - m.start()) >= 0.7 * len(line):
+            w *= settings.whole_line_bonus
+        return w, line
+    return 0.0, None
+
+
+def _count_score(cue: Cue, texts: list[str]) -> tuple[float, int]:
+    hits = sum(len(cue.pattern.findall(t)) for t in texts)
+    cap = cue.max if cue.max is not None else cue.weight
+    return min(cap, hits * cue.weight), hits
+
+
+def detect_type(text: str, headings: list[str], rules: TypeRules | None = None) -> DocumentType:
+    """Score every kind on the document's title lines, opening, headings and body."""
+    rules = rules or load_type_rules()
+    s = rules.settings
+    lines = title_lines(text, s)
+    opening = text[: s.opening_chars]
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    titles: dict[str, tuple[float, list[str]]] = {}
+    specific: dict[str, set[int]] = {
+        kind: {i for i, line in enumerate(lines) for cue in cues.title
+               if not cue.generic and cue.pattern.search(line)}
+        for kind, cues in rules.types.items() if not cues.yields_title
+    }
+    for kind, cues in rules.types.items():
+        taken = set().union(*(v for k, v in specific.items() if k != kind))
+        hits = [_title_score(cue, lines, s, taken) for cue in cues.title]
+        titles[kind] = (sum(w for w, _ in hits), [f'title "{line[:80]}"' for w, line in hits if w and line])
+    for kind, cues in rules.types.items():
+        total, ev = titles[kind][0], list(titles[kind][1])
+        if cues.yields_title and total and any(
+                w >= s.yield_min for other, (w, _) in titles.items() if other != kind):
+            total *= s.reference_factor
+        for cue in cues.opening:
+            m = cue.pattern.search(opening)
+            if m:
+                total += cue.weight
+                ev.append(f'opening "{m.group(0)}"')
+        for cue in cues.headings:
+            w, n = _count_score(cue, headings)
+            if w:
+                total += w
+                first = next(h for h in headings if cue.pattern.search(h))
+                ev.append(f'heading "{first[:60]}"' + (f" (+{n - 1})" if n > 1 else ""))
+        for cue in cues.body:
+            w, n = _count_score(cue, [text])
+            if w:
+                total += w
+                m = cue.pattern.search(text)
+                ev.append(f'text "{m.group(0) if m else cue.regex}" x{n}')
+        scores[kind] = round(total, 2)
+        evidence[kind] = list(dict.fromkeys(ev))
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    best, top = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if top < s.min_score:
+        kind = s.fallback
+        confidence = 0.3
+        why = [f"no strong cue (best: {best} {top:g}); taken as {rules.types[kind].name.lower()}"]
+        return DocumentType(type=kind, name=rules.types[kind].name, confidence=confidence,
+                            evidence=why + evidence.get(kind, [])[:3], scores=scores)
+    share = top / (top + second) if top + second else 1.0
+    strength = min(1.0, top / (2 * s.min_score + 2))
+    confidence = round(share * (0.5 + 0.5 * strength), 2)
+    return DocumentType(type=best, name=rules.types[best].name, confidence=confidence,
+                        evidence=evidence[best][:6], scores=scores)
