@@ -72,9 +72,9 @@ def _scan(path: str) -> list[dict]:
     out = []
     for matcher in _state["configs"]:
         matches = matcher.match(doc, passages, text)
-        resolve_values(matches, analyzer._by_id, terms)
+        resolve_values(matches, analyzer._rules_by_id, terms)
         valued = sorted((c for c in matches if c.id == "governing_law" and c.value), key=lambda c: -c.score)
-        out.append({"present": present_ids(matches, analyzer._by_id),
+        out.append({"present": present_ids(matches, analyzer._rules_by_id),
                     "governing_law": valued[0].value if valued else None, "error": None})
     return out
 

@@ -119,7 +119,7 @@ def test_section_numbers_resolve_to_titles_and_families(analyzer):
     clauses = segment(doc)
     index = SectionIndex(clauses, len(doc.text))
     assert index.get("V").title == "CONFIDENTIALITY"
-    index.add_matches([], analyzer._by_id)
+    index.add_matches([], analyzer._rules_by_id)
     assert "confidentiality" in index.families_of({"V"})
     assert "confidentiality" not in index.families_of({"IX"})
 
