@@ -43,6 +43,8 @@ _DEFINING_LEAD = re.compile(r"\b(?:means|shall mean|includes|shall include|refer
 _RECITAL_HEADING = re.compile(r"\b(?:recitals?|background|preamble|witnesseth)\b", re.I)
 _NUMBER_PREFIX = re.compile(
     r"^\s*(?:(?:section|article|clause|§)\s*)?(?:\d{1,3}(?:[.\u00b7]\d{1,3})*|[ivxlc]{1,6}|[a-z])?[.)\u00b7]?\s+", re.I)
+_OPERATIVE = re.compile(r"\b(?:shall|will|must|agrees?|may|covenants?|undertakes?)\b", re.I)
+_LABEL_VALUE = re.compile(r"\S\s*(?::|\s[-–—])\s*\S")
 _MODAL = re.compile(r"\b(?:shall|will|must|may|agrees?|is|are|be|not|can|hereby)\b", re.I)
 
 
@@ -98,7 +100,10 @@ class Reader:
         if (any(w in low for w in _DEFINING_WORDS) and _DEFINITION.match(sentence)) or (
                 lead is not None and _DEFINING_LEAD.search(lead)):
             return "definition"
-        if clause is not None and any(_RECITAL_HEADING.search(h) for h in clause.headings[-2:]):
+        if (clause is not None and clause.headings and _RECITAL_HEADING.search(clause.headings[-1])
+                and not _OPERATIVE.search(sentence)):
+            # under a recitals heading, and not a duty: a heading such as "WITNESSETH" or
+            # "RECITALS" stays open over the numbered sections that follow it
             return "recital"
         if self._role_gate is not None and self._role_gate.isdisjoint(_WORDS.findall(low)) and not (
                 self._role_chars and any(c in sentence for c in self._role_chars)):
@@ -235,8 +240,8 @@ def _name_key(name: str) -> str:
 def _is_bare_heading(sentence: str) -> bool:
     """'Section 9.02 Indemnification.', '12. GOVERNING LAW': a number and a title, no verb."""
     rest = _NUMBER_PREFIX.sub("", sentence, count=1).strip().rstrip(".:")
-    if not rest or len(rest) > 80 or _MODAL.search(rest):
-        return False
+    if not rest or len(rest) > 80 or _MODAL.search(rest) or _LABEL_VALUE.search(rest):
+        return False  # "GOVERNING LAW: NEW YORK" states the clause: a label and its value
     words = rest.split()
     return _looks_like_title(words) or (rest.isupper() and len(words) <= 8)
 
