@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 from .severity import Severity
 
@@ -66,9 +66,24 @@ class ScanWarning(BaseModel):
     pages: list[int] = Field(default_factory=list)
 
 
+def printable(text: str) -> str:
+    """A file name as JSON-safe text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) shown as ``\\xNN``, so one odd name cannot stop a batch's output."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class ScanError(BaseModel):
     type: str
     message: str
+
+    _printable = field_validator("message")(printable)
 
 
 class ScanResult(BaseModel):
@@ -81,6 +96,8 @@ class ScanResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[ScanWarning] = Field(default_factory=list)
     error: ScanError | None = None
+
+    _printable = field_validator("source")(printable)
 
     # Kept out of the JSON: the text that reports showing the contract itself (HTML,
     # Markdown, Word comments) need. The profile and rules are not kept here: reports get
