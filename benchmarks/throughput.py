@@ -15,7 +15,10 @@ busy machine:
 3. CPU time per page of a generated 10-page and 1000-page contract (in-process, pipeline
    built once), and their ratio: anything quadratic shows here;
 4. peak memory of the process scanning the largest PDF in DIR (--workers 1, so the one
-   process does a worker's whole job).
+   process does a worker's whole job), also with --second-opinion on;
+5. the learned second opinion: model load time, and CPU time per page of the files with it
+   off and on (in-process, pipelines built once; the classifier reads a document only when
+   the rules leave a clause it knows missing), and for the case where it reads every document.
 """
 
 from __future__ import annotations
@@ -192,6 +195,53 @@ def per_page(pages_list: list[int], repeats: dict[int, int], tmp: Path) -> dict[
     return out
 
 
+def second_opinion_cost(files: list[Path]) -> dict[str, float]:
+    """Model load (CPU and wall, spaCy already imported), and CPU per page off, on, and with
+    the classifier reading every document (its upper bound), best of two passes."""
+    sys.path.insert(0, str(ROOT))
+    from contractscan import Analyzer
+    from contractscan.second_opinion import SecondOpinion, excerpts
+    from contractscan.segment import _mask_noise, segment
+
+    off = Analyzer(second_opinion=False)
+    t, c = time.perf_counter(), time.process_time()
+    model = SecondOpinion.load()
+    load_wall, load_cpu = time.perf_counter() - t, time.process_time() - c
+    on = Analyzer(second_opinion=model)
+    c = time.process_time()
+    docs = [off.load(f) for f in files]
+    t_load = time.process_time() - c
+    pages = sum(d.page_count or 0 for d in docs)
+
+    def cpu(job) -> float:
+        best = float("inf")
+        for _ in range(2):
+            c = time.process_time()
+            for d in docs:
+                job(d)
+            best = min(best, time.process_time() - c)
+        return best
+
+    t_off = cpu(off.analyse_document)
+    t_on = cpu(on.analyse_document)
+
+    def read_all(d) -> None:
+        off.analyse_document(d)
+        clauses = segment(d)
+        model.score(excerpts(clauses, _mask_noise(d)))
+
+    t_all = cpu(read_all)
+    print(f"\n  second opinion: model load {load_cpu:.2f} s CPU ({load_wall:.2f} s wall); analysis CPU per page "
+          f"({len(docs)} PDFs, {pages} pages, loading not counted) off {t_off / pages * 1000:.2f} ms, "
+          f"on {t_on / pages * 1000:.2f} ms (+{(t_on / t_off - 1) * 100:.0f}%), reading every document "
+          f"{t_all / pages * 1000:.2f} ms (+{(t_all / t_off - 1) * 100:.0f}%); with loading the files "
+          f"({t_load / pages * 1000:.2f} ms a page): +{(t_on - t_off) / (t_load + t_off) * 100:.0f}% on, "
+          f"+{(t_all - t_off) / (t_load + t_off) * 100:.0f}% reading every document")
+    return {"second_opinion_load_cpu_s": load_cpu, "second_opinion_load_wall_s": load_wall,
+            "ms_per_page_load": t_load / pages * 1000, "ms_per_page_off": t_off / pages * 1000, "ms_per_page_on": t_on / pages * 1000,
+            "ms_per_page_classifier_every_document": t_all / pages * 1000}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
@@ -280,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n  peak memory of the process scanning the largest PDF ({largest.name}, "
               f"{largest.stat().st_size / 1e6:.1f} MB): {rss} MB")
         figures.update(largest_pdf=largest.name, peak_rss_mb=rss)
+        _, _, rss_on, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
+                                       "--format", "jsonl", "--quiet", "--second-opinion", "on"])
+        print(f"  the same with --second-opinion on: {rss_on} MB")
+        figures.update(peak_rss_mb_second_opinion=rss_on)
+
+        # 5. the second opinion's cost
+        figures.update(second_opinion_cost(files[:20]))
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -53,6 +53,10 @@ def _scan_parser() -> argparse.ArgumentParser:
                    "always = every page, never")
     p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
                    help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
+    p.add_argument("--second-opinion", choices=["on", "off"], default=None,
+                   help="for a required clause the rules did not find, ask the learned classifier (shipped, "
+                   "offline); passages it reads as the clause turn 'missing' into 'possibly_present', one "
+                   "severity lower (default: off, see the README for the measurement)")
     p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
                    help="documents scanned in parallel, each in its own process (default: the number of cores; "
                    "1 scans in this process)")
@@ -178,6 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
+        second_opinion=None if args.second_opinion is None else args.second_opinion == "on",
     )
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
         analyzer = settings.build()

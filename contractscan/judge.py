@@ -6,7 +6,7 @@ import re
 
 from .document import Document
 from .profiles import Profile
-from .results import ClauseMatch, Evidence, Finding
+from .results import ClauseMatch, Evidence, Finding, by_strength
 from .rules import Risk, Rule
 
 
@@ -106,7 +106,7 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
         severity=risk.severity,
         message=msg,
         recommendation=risk.recommendation,
-        evidence=[_evidence(m) for m in evidence[:5]],
+        evidence=[_evidence(m) for m in by_strength(evidence)[:5]],
     )
 
 

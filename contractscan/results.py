@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from .severity import Severity
 
@@ -42,22 +43,72 @@ class ClauseMatch(BaseModel):
     explanation: Explanation | None = None
 
 
+# A sentence that binds or entitles someone: a heading, a bare definition or a checkbox line does not.
+_OPERATIVE = re.compile(
+    r"\b(?:shall|will|must|may|agrees?|undertakes?|covenants?|warrants?|represents?|acknowledges?|hereby|"
+    r"is|are|be|has|have|will not|cannot|can|entitled|liable|responsible|required|obliged|governed)\b", re.I)
+_DEFINES = re.compile(
+    r"^\s*(?:[\d.()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b", re.I)
+
+
+def strength(match: ClauseMatch) -> tuple[bool, float, bool]:
+    """How well a passage shows its clause, for choosing what to quote first.
+
+    An operative sentence beats a heading, a definition or a checkbox line whatever their scores
+    (a lawyer checks the quote; "Statute of Limitations" alone proves nothing); then the score;
+    then whether the sentence sits under a heading that names the clause."""
+    words = re.findall(r"[A-Za-z]{2,}", match.text)
+    operative = len(words) >= 6 and bool(_OPERATIVE.search(match.text)) and not _DEFINES.match(match.text)
+    return operative, match.score, any(m.startswith("heading:") for m in match.matched)
+
+
+def by_strength(matches: list[ClauseMatch]) -> list[ClauseMatch]:
+    """The strongest evidence first; document order among equals."""
+    def key(m: ClauseMatch) -> tuple[bool, float, bool, int]:
+        operative, score, under_heading = strength(m)
+        return not operative, -score, not under_heading, m.start
+
+    return sorted(matches, key=key)
+
+
+def _drop_unset(data: dict, keys: tuple[str, ...]) -> dict:
+    """Leave out the second opinion's fields where they are empty: rules-only results keep
+    the exact JSON they always had."""
+    for k in keys:
+        if data.get(k) is None:
+            data.pop(k, None)
+    return data
+
+
 class Evidence(BaseModel):
     id: str
     page: int | None = None
     section: str | None = None
     start: int
     end: int
+    quote: str | None = Field(default=None, description="the passage, when the classifier chose it")
+    probability: float | None = Field(default=None, description="the classifier's, that the passage is the clause")
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _drop_unset(handler(self), ("quote", "probability"))
 
 
 class Finding(BaseModel):
     rule: str
-    kind: Literal["missing", "risk"]
+    # possibly_present: the rules found no such clause, the learned second opinion saw one
+    kind: Literal["missing", "risk", "possibly_present"]
     severity: Severity
     message: str
     recommendation: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     uncertain: bool = Field(default=False, description="part of the document could not be read")
+    source: Literal["classifier"] | None = Field(default=None, description="set when the verdict is the classifier's")
+
+    @model_serializer(mode="wrap")
+    def _serialise(self, handler: SerializerFunctionWrapHandler) -> dict:
+        return _drop_unset(handler(self), ("source",))
 
 
 class ScanWarning(BaseModel):
@@ -118,4 +169,9 @@ class ScanResult(BaseModel):
         return self._document
 
     def clauses_for(self, clause_id: str) -> list[ClauseMatch]:
+        """The clauses of an id and its children, in document order (see ``strongest``)."""
         return [c for c in self.clauses if c.id == clause_id or c.id.startswith(clause_id + ".")]
+
+    def strongest(self, clause_id: str) -> list[ClauseMatch]:
+        """The clauses of an id and its children, the strongest evidence first."""
+        return by_strength(self.clauses_for(clause_id))

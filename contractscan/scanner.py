@@ -17,6 +17,7 @@ from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
 from .profiles import Profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
+from .second_opinion import DEFAULT_ON, SecondOpinion, shipped
 from .segment import _mask_noise, segment
 
 if TYPE_CHECKING:
@@ -76,8 +77,11 @@ class Analyzer:
         load_options: LoadOptions | None = None,
         debug: bool = False,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
+        second_opinion: bool | SecondOpinion | None = None,
     ) -> None:
-        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit."""
+        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit.
+        ``second_opinion``: consult the learned classifier on clauses the rules left missing
+        (True: the shipped model; None: the default, see ``second_opinion.DEFAULT_ON``)."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
         from .match import ClauseMatcher, build_nlp
@@ -89,6 +93,10 @@ class Analyzer:
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
         self.matcher = ClauseMatcher(self.rules, self.nlp)
+        if second_opinion is None:
+            second_opinion = DEFAULT_ON
+        self.second_opinion = shipped() if second_opinion is True else second_opinion or None
+        self._rules_by_id = {r.id: r for r in self.rules}
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
@@ -111,6 +119,8 @@ class Analyzer:
         text = _mask_noise(doc)
         matches = self.matcher.match(doc, passages, text)
         present, findings = judge(doc, matches, self.rules, self.profile, text)
+        if self.second_opinion is not None:
+            findings = self.second_opinion.revise(doc, passages, text, findings, self._rules_by_id)
         return ScanResult(
             source=doc.source,
             format=doc.format,

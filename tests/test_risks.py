@@ -160,3 +160,95 @@ def test_a_survival_clause_that_cites_the_confidentiality_section_clears_the_ris
         """)
     assert "confidentiality.no_survival" not in risks(healthcare.scan(text))
     assert "confidentiality.no_survival" in risks(healthcare.scan(text.replace("Sections 7, 9", "Sections 8, 9")))
+
+
+# --- values read from the quoted clause: a "no X" finding never contradicts its own evidence
+
+
+@pytest.mark.parametrize("sentence", [
+    "IN NO EVENT SHALL THE VENDOR'S AGGREGATE LIABILITY UNDER THIS AGREEMENT EXCEED THE FEES PAID BY THE CLIENT IN THE "
+    "TWELVE MONTHS BEFORE THE CLAIM.",
+    "The Vendor's total liability shall not exceed twenty million dollars.",
+    "The Vendor's cumulative liability shall be limited to the service fees paid in the prior year.",
+])
+def test_a_cap_stated_far_from_its_verb_is_read_as_the_cap(healthcare, sentence):
+    result = healthcare.scan(f"10. Limitation of Liability.\n\n10.1 {sentence}\n")
+    assert "liability.cap.none" not in risks(result)
+    assert clause(result, "liability.cap").value
+
+
+@pytest.mark.parametrize("period, days", [
+    ("within-thirty (30) days", 30), ("within Ninety (90) calendar days", 90), ("within fifteen (15) Days", 15)])
+def test_a_cure_period_is_read_across_a_pdf_hyphen_and_in_capitals(healthcare, period, days):
+    result = healthcare.scan("12. Termination.\n\n12.1 Either party may terminate this Agreement if the other "
+                             f"party materially breaches it and fails to cure the breach {period} after notice.\n")
+    assert "termination.no_cure_period" not in risks(result)
+    assert clause(result, "termination.for_cause").days == days
+
+
+# --- present but unfavourable
+
+
+def test_subcontracting_allowed_freely_is_present_and_a_risk(healthcare):
+    result = healthcare.scan("8. Subcontracting.\n\n8.1 The Provider may subcontract any of the Services to "
+                             "third parties of its choice.\n")
+    assert "subcontracting" in result.present
+    assert "subcontracting.without_consent" in risks(result)
+    guarded = healthcare.scan("8. Subcontracting.\n\n8.1 The Provider may subcontract the Services only with the "
+                              "Client's prior written consent.\n")
+    assert "subcontracting" in guarded.present and "subcontracting.without_consent" not in risks(guarded)
+
+
+def test_data_returned_but_never_destroyed_is_a_risk(healthcare):
+    result = healthcare.scan("15. Return of Data.\n\n15.1 Upon termination of this Agreement the Provider shall "
+                             "return all Client Data to the Client.\n")
+    assert "data_return" in result.present and "data_return.no_destruction" in risks(result)
+    both = healthcare.scan("15. Return of Data.\n\n15.1 Upon termination of this Agreement the Provider shall "
+                           "return all Client Data to the Client and then securely destroy every copy.\n")
+    assert "data_return.no_destruction" not in risks(both)
+
+
+def test_termination_for_convenience_by_the_provider_is_a_risk(healthcare):
+    result = healthcare.scan("12. Termination.\n\n12.1 The Provider may terminate this Agreement for convenience "
+                             "on thirty (30) days' written notice.\n")
+    assert "termination.for_convenience.by_provider" in risks(result)
+    client = healthcare.scan("12. Termination.\n\n12.1 The Client may terminate this Agreement for convenience "
+                             "on thirty (30) days' written notice.\n")
+    assert "termination.for_convenience.by_provider" not in risks(client)
+
+
+def test_an_indemnity_carved_out_of_the_cap_for_the_client_is_a_risk(healthcare):
+    result = healthcare.scan("10. Limitation of Liability.\n\n10.1 The limitations in this Section shall not apply "
+                             "to either party's indemnification obligations under Section 9.\n")
+    assert "liability.uncapped.customer_indemnity" in risks(result)
+
+
+# --- evidence ranking
+
+
+def test_the_strongest_evidence_is_shown_first_and_a_heading_never_leads():
+    from contractscan.results import ClauseMatch, by_strength
+
+    heading = ClauseMatch(id="change_of_control", start=0, end=40, score=0.95,
+                          text="11.3 Termination Upon a Change of Control 36")
+    definition = ClauseMatch(id="change_of_control", start=100, end=200, score=1.0,
+                             text='"Change of Control" means the purchase of more than half of the voting shares of a party.')
+    weak = ClauseMatch(id="change_of_control", start=300, end=400, score=0.8,
+                       text="The Client may terminate this Agreement if the Vendor merges with a competitor of the Client.")
+    strong = ClauseMatch(id="change_of_control", start=500, end=600, score=0.9, matched=["heading: change of control"],
+                         text="The Vendor shall notify the Client within ten days of any change of control of the Vendor.")
+    assert [m.start for m in by_strength([heading, definition, weak, strong])] == [500, 300, 100, 0]
+
+
+def test_a_risk_finding_quotes_its_strongest_clause_first(healthcare):
+    result = healthcare.scan(textwrap.dedent("""\
+        9. Security Incidents.
+
+        9.1 "Security Incident" means any unauthorised access to Client Data, and Vendor shall report it.
+
+        9.2 The Vendor shall promptly notify the Client of any Security Incident affecting Client Data and shall
+        cooperate with the Client's investigation of it.
+        """))
+    finding = risks(result)["data_breach_notification.no_deadline"]
+    first = next(c for c in result.clauses if (c.start, c.end) == (finding.evidence[0].start, finding.evidence[0].end))
+    assert "The Vendor shall promptly notify" in first.text

@@ -59,18 +59,21 @@ class ScanSettings:
     debug: bool = False
     ocr: str = "auto"
     time_limit: float | None = None
+    second_opinion: bool | None = None  # None: the default (second_opinion.DEFAULT_ON)
 
     @classmethod
     def from_options(cls, profile: str | Path = "core", rules: Iterable[str | Path] = (),
                      model: str | None = None, pdf_engine: str = "pdfium", password: str | None = None,
-                     debug: bool = False, ocr: str = "auto", time_limit: float | None = None) -> ScanSettings:
+                     debug: bool = False, ocr: str = "auto", time_limit: float | None = None,
+                     second_opinion: bool | None = None) -> ScanSettings:
         files = []
         for path in rules:
             try:
                 files.append((str(path), Path(path).read_bytes()))
             except OSError:
                 raise RuleError(f"{path}: no such rule file") from None
-        return cls(load_profile(profile), tuple(files), model, pdf_engine, password, debug, ocr, time_limit)
+        return cls(load_profile(profile), tuple(files), model, pdf_engine, password, debug, ocr, time_limit,
+                   second_opinion)
 
     def load_options(self) -> LoadOptions:
         return LoadOptions(pdf_engine=self.pdf_engine, password=self.password, ocr=self.ocr)
@@ -88,8 +91,12 @@ class ScanSettings:
                 data = part.encode("utf-8") if isinstance(part, str) else part
                 h.update(len(data).to_bytes(8, "big") + data)
 
-        add("contractscan", __version__, code_hash(), self.pdf_engine, self.model or "", "password" if self.password else "",
-            "ocr:" + self.ocr)
+        add("contractscan", __version__, code_hash(), self.pdf_engine, self.model or "",
+            "password" if self.password else "", "ocr:" + self.ocr)
+        if self._second_opinion_on():
+            from ..second_opinion import MODEL_DIR
+
+            add("second-opinion", *(p.read_bytes() for p in sorted(MODEL_DIR.rglob("*")) if p.is_file()))
         for path in builtin_rule_files():
             add("builtin", path.name, path.read_bytes())
         for name, data in self.rule_files:
@@ -106,7 +113,13 @@ class ScanSettings:
         from ..scanner import Analyzer
 
         return Analyzer(profile=self.profile, rules=self.rule_paths(), model=self.model,
-                        load_options=self.load_options(), debug=self.debug, time_limit=self.time_limit)
+                        load_options=self.load_options(), debug=self.debug, time_limit=self.time_limit,
+                        second_opinion=self._second_opinion_on())
+
+    def _second_opinion_on(self) -> bool:
+        from ..second_opinion import DEFAULT_ON
+
+        return DEFAULT_ON if self.second_opinion is None else self.second_opinion
 
     def rule_paths(self) -> list[str]:
         """The rule files given, or copies of them where this machine lacks those bytes."""

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 from .context import ReportContext
 
 COLUMNS = ["source", "clause", "present", "page", "section", "value", "finding", "severity", "message", "error"]
@@ -26,7 +26,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
     if result.error is not None:
         return [{**dict.fromkeys(COLUMNS, ""), "source": result.source,
                  "error": f"{result.error.type}: {result.error.message}"}]
-    ids = set(result.present) | {f.rule for f in result.findings if f.kind == "missing"}
+    ids = set(result.present) | {f.rule for f in result.findings if f.kind in ("missing", "possibly_present")}
     findings: dict[str, list[Finding]] = {}
     for f in result.findings:
         cid = _clause_of(f, ids)
@@ -34,7 +34,7 @@ def rows(result: ScanResult) -> list[dict[str, str]]:
         findings.setdefault(cid, []).append(f)
     out = []
     for cid in sorted(ids):
-        matches: list[ClauseMatch] = [c for c in result.clauses if c.id == cid] or result.clauses_for(cid)
+        matches: list[ClauseMatch] = by_strength([c for c in result.clauses if c.id == cid] or result.clauses_for(cid))
         first = matches[0] if matches else None
         mine = sorted(findings.get(cid, []), key=lambda f: -f.severity.rank)
         out.append({

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..results import ClauseMatch, Finding, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
 
@@ -44,14 +44,16 @@ class FamilyRow:
     @property
     def label(self) -> str:
         if self.status == "missing":
-            return f"missing ({self.severity})"
+            # the rules found none; the learned second opinion may have seen one
+            seen = any(f.kind == "possibly_present" for f in self.findings)
+            return f"{'possibly present' if seen else 'missing'} ({self.severity})"
         if self.status == "risk":
             return f"risk ({self.severity})"
         return "present" if self.status == "present" else "found"
 
 
 def finding_family(context: ReportContext, finding: Finding, families: list[str]) -> str | None:
-    if finding.kind == "missing":
+    if finding.kind in ("missing", "possibly_present"):
         return finding.rule
     for fam in families:
         if any(context.belongs(e.id, fam) for e in finding.evidence):
@@ -76,7 +78,7 @@ def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
     for fam, severity in required.items():
         clauses = [c for c in result.clauses if context.belongs(c.id, fam)]
         findings = [f for f in result.findings if finding_family(context, f, families) == fam]
-        missing = [f for f in findings if f.kind == "missing"]
+        missing = [f for f in findings if f.kind in ("missing", "possibly_present")]
         risks = [f for f in findings if f.kind == "risk"]
         if missing or (fam not in result.present and not clauses):
             status, sev = "missing", (missing[0].severity if missing else severity)
@@ -103,6 +105,8 @@ def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
                 if row.severity is None or f.severity.rank > row.severity.rank:
                     row.severity = f.severity
     rows.extend(sorted(others.values(), key=lambda r: r.id))
+    for row in rows:  # the strongest evidence is shown first
+        row.clauses = by_strength(row.clauses)
     return rows
 
 

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..results import ScanResult
+from ..results import ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
 from .summary import PortfolioSummary
@@ -35,7 +35,7 @@ def render_one(r: ScanResult, out: TextIO) -> None:
     for w in r.warnings:
         out.write(f"   WARNING [{w.type}] {w.message}\n")
     first: dict[str, object] = {}
-    for c in r.clauses:
+    for c in by_strength(r.clauses):  # the strongest passage of each clause is the one quoted
         first.setdefault(c.id, c)
     if first:
         out.write("\n   Clauses found\n")
