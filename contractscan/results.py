@@ -152,6 +152,8 @@ class ScanError(BaseModel):
     type: str = Field(description="unsupported_format, corrupt, encrypted, too_large, no_text, timeout or io_error")
     message: str = Field(description="what went wrong, and what to do about it when that is known")
 
+    _printable = field_validator("message")(printable)
+
 
 class DocumentType(BaseModel):
     """What kind of document this is, and why contractscan thinks so."""
@@ -171,7 +173,7 @@ class SetDocument(BaseModel):
     profile: str | None = Field(default=None, description="the checklist its kind brings to the set")
     error: ScanError | None = Field(default=None, description="set when the document could not be read")
 
-    _printable = field_validator("message")(printable)
+    _printable = field_validator("source")(printable)
 
 
 class ScanResult(BaseModel):

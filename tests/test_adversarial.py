@@ -155,6 +155,7 @@ def test_the_store_key_covers_contractscans_code(monkeypatch):
 
 # --- 4: only regular files are read, and reading is bounded -------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
 def test_a_named_pipe_and_a_link_to_dev_zero_are_refused_not_read(tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
@@ -247,7 +248,7 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
 
 
 # --- 8, 9, 19: file names, deep trees, links out of the folder ---------------------------
-
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path):
     folder = os.fsencode(tmp_path)
     with open(os.path.join(folder, b"caf\xe9.txt"), "w") as f:
@@ -262,6 +263,7 @@ def test_a_file_name_that_is_not_utf8_does_not_stop_the_batch(tmp_path):
     assert "\\\\xe9" in ScanResult(source="caf\udce9.txt").model_dump_json()
 
 
+@pytest.mark.slow
 def test_a_folder_tree_1200_levels_deep_is_walked():
     # Not under tmp_path: pytest removes old temporary folders with shutil.rmtree, which
     # recurses and would fail on this tree in every later test session on the machine.
@@ -285,6 +287,7 @@ def test_a_folder_tree_1200_levels_deep_is_walked():
         os.rmdir(top)
 
 
+@pytest.mark.slow
 def test_links_out_of_the_scanned_folder_are_not_followed(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -317,6 +320,7 @@ patterns:
 """
 
 
+@pytest.mark.slow
 def test_the_time_limit_applies_on_dask(tmp_path):
     distributed = pytest.importorskip("distributed", reason="the Dask extra is not installed")
     rule = tmp_path / "redos.yaml"
@@ -336,6 +340,7 @@ def test_the_time_limit_applies_on_dask(tmp_path):
     assert time.monotonic() - started < 180
 
 
+@pytest.mark.slow
 def test_a_dask_run_that_loses_every_worker_gives_errors_not_a_hang(tmp_path, monkeypatch):
     distributed = pytest.importorskip("distributed", reason="the Dask extra is not installed")
     import threading
