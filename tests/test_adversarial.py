@@ -97,7 +97,9 @@ def test_ctrl_c_keeps_every_file_the_progress_bar_showed_done(tmp_path):
     for run, delay in enumerate([0.5, 2.0]):
         shown, stored, code = interrupt.interrupted_run(folder, tmp_path / f"{run}.db", 2, delay)
         assert stored >= shown, (run, shown, stored)
-        assert code in (0, 130)
+        # a Ctrl-C during start-up (before any file is done; the machine may be slow) ends the
+        # process by the signal itself: nothing was done, so nothing is lost
+        assert code in (0, 130) or (shown == 0 and stored == 0 and code == -signal.SIGINT), (run, code)
 
 
 # --- 3: only deterministic errors are reused; bugs are internal_error ---------------------
