@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr
+from pydantic import BaseModel, Field, PrivateAttr, field_serializer
 
+from .escapes import fs_text
 from .severity import Severity
 
 if TYPE_CHECKING:
@@ -50,10 +51,18 @@ class ScanWarning(BaseModel):
     message: str
     pages: list[int] = Field(default_factory=list)
 
+    @field_serializer("message", when_used="json")
+    def _printable(self, v: str) -> str:
+        return fs_text(v)
+
 
 class ScanError(BaseModel):
     type: str
     message: str
+
+    @field_serializer("message", when_used="json")
+    def _printable(self, v: str) -> str:
+        return fs_text(v)  # it may name a file
 
 
 class ScanResult(BaseModel):
@@ -66,6 +75,11 @@ class ScanResult(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     warnings: list[ScanWarning] = Field(default_factory=list)
     error: ScanError | None = None
+
+    @field_serializer("source", when_used="json")
+    def _printable_source(self, v: str) -> str:
+        # A file name that is not UTF-8 shows its bytes as \xNN: JSON cannot carry them.
+        return fs_text(v)
 
     # Kept out of the JSON: the text that reports showing the contract itself (HTML,
     # Markdown, Word comments) need. The profile and rules are not kept here: reports get
