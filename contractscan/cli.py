@@ -8,6 +8,8 @@ it; 2 bad usage; 3 some files could not be scanned (the others were).
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
@@ -21,6 +23,7 @@ from .results import ScanResult
 from .severity import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a program the pipe stopped
 FAIL_ON = [s.value for s in Severity.by_rank()] + ["never"]
 
 
@@ -51,7 +54,7 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
                    help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
                    "always = every page, never")
-    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--time-limit", type=_time_limit, default=120.0, metavar="SECONDS",
                    help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
     p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
                    help="documents scanned in parallel, each in its own process (default: the number of cores; "
@@ -67,6 +70,22 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     p.add_argument("--version", action="version", version=f"contractscan {__version__}")
     return p
+
+
+def _time_limit(text: str) -> float:
+    """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
+    from .scanner import MAX_TIME_LIMIT
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if seconds == 0:
+        return 0.0
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a number of seconds above 0 and at most {MAX_TIME_LIMIT:,.0f}, or 0 for no limit")
+    return seconds
 
 
 def _positive_int(text: str) -> int:
@@ -99,8 +118,10 @@ def _report_parser() -> argparse.ArgumentParser:
 
 def _rules_command(argv: list[str]) -> int:
     from .analyse import ClauseAnalyzer, build_nlp
+    from .errors import ScanTimeout
     from .examples import run_examples
     from .rules import load_rule_file, load_rules
+    from .scanner import time_limit
 
     p = argparse.ArgumentParser(prog="contractscan rules", description="List or check rule files.")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -108,6 +129,9 @@ def _rules_command(argv: list[str]) -> int:
     ls.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml")
     ck = sub.add_parser("check", help="validate rule files and run their examples")
     ck.add_argument("files", nargs="+", metavar="FILE.yaml")
+    ck.add_argument("--time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
+                    help="time a rule's examples may take; a pattern that backtracks without end fails "
+                    "(default 30, 0 = none)")
     args = p.parse_args(argv)
     try:
         if args.cmd == "list":
@@ -121,7 +145,12 @@ def _rules_command(argv: list[str]) -> int:
             rules = load_rule_file(f)
             ClauseAnalyzer(rules, nlp)  # compiles every pattern: spaCy errors surface here
             for rule in rules:
-                problems = run_examples(rule, nlp)
+                try:
+                    with time_limit(args.time_limit):
+                        problems = run_examples(rule, nlp)
+                except ScanTimeout:
+                    problems = [f"its examples took more than {args.time_limit:g} s (--time-limit): does a "
+                                "pattern backtrack catastrophically, such as (a+)+ or (\\w+\\s?)*?"]
                 n = len(rule.examples.match) + len(rule.examples.no_match)
                 if problems:
                     failures += len(problems)
@@ -136,13 +165,27 @@ def _rules_command(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # The reader went away (``contractscan ... | head``): stop quietly, as cat does.
+        # Point stdout at /dev/null so the interpreter's last flush does not complain.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["rules"]:
         return _rules_command(argv[1:])
     report = argv[:1] == ["report"]
     args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
     try:
         return _report(args) if report else _run(args)
+    except BrokenPipeError:
+        raise
     except ContractScanError as exc:
         if args.debug:
             raise
@@ -165,14 +208,15 @@ def _check_annotate(args: argparse.Namespace) -> None:
         raise ValueError("--annotate needs exactly one contract file (not a folder)")
     if not args.annotate.lower().endswith(".docx"):
         raise ValueError("--annotate writes a Word file: give a name ending in .docx")
-    if Path(args.annotate).resolve() == Path(args.paths[0]).resolve():
-        raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
 
 
 def _run(args: argparse.Namespace) -> int:
     from .batch import ScanSettings, default_workers, scan_sources
+    from .outputs import check_targets
 
     _check_annotate(args)
+    check_targets({"-o": args.output, "--annotate": args.annotate}, args.paths, args.db)
+    sources = _sources(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
@@ -180,10 +224,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
         analyzer = settings.build()
         return _render([analyzer.scan(args.paths[0])], args, analyzer.report_context())
-    context = ReportContext.of(settings.profile, _rules_for_report(args))
+    rules = _rules_for_report(args)
+    if args.profile not in builtin_profiles():  # a built-in profile is checked by the tests
+        from .profiles import check_profile
+        from .rules import load_rules
+
+        check_profile(settings.profile, rules or load_rules(args.rules))
+    context = ReportContext.of(settings.profile, rules)
     with _store(args.db, create=True) as store:
         results = scan_sources(
-            args.paths, settings, workers=args.workers or default_workers(), store=store,
+            sources, settings, workers=args.workers or default_workers(), store=store,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
             # reports that show the contract itself need the loaded document back
@@ -192,9 +242,40 @@ def _run(args: argparse.Namespace) -> int:
         return _render(results, args, context)
 
 
+def _sources(args: argparse.Namespace) -> list[str]:
+    """The paths to scan, without the files this run writes where a scanned folder holds them.
+
+    A report written into the folder it reports on would otherwise be read as a contract on
+    the next run. An existing target there that is not a previous report (a contract) is
+    refused rather than overwritten.
+    """
+    from .outputs import OutputConflict, file_key, looks_like_report
+    from .scanner import iter_files
+
+    ours = {k: t for t in (args.output, args.annotate, args.db) if t and (k := file_key(t)) is not None}
+    if not ours or not any(os.path.isdir(p) for p in args.paths):
+        return list(args.paths)
+    out: list[str] = []
+    for p in args.paths:
+        if not os.path.isdir(p):
+            out.append(p)
+            continue
+        for path, problem in iter_files(p):
+            key = file_key(path) if problem is None else None
+            if key in ours:
+                if not looks_like_report(path) and ours[key] != args.db:
+                    raise OutputConflict(f"{ours[key]} is {path}, a contract in the folder being scanned, not a "
+                                         "previous report: choose another file name")
+                continue
+            out.append(str(path))
+    return out
+
+
 def _report(args: argparse.Namespace) -> int:
     from .batch import results_from_store
+    from .outputs import check_targets
 
+    check_targets({"-o": args.output}, [], args.db)
     with _store(args.db, create=False) as store:
         results = list(results_from_store(store))
     results, profile = _one_profile(results, args)
@@ -259,18 +340,28 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
             yield r
 
     if args.output:
-        out_ctx = open(args.output, "w", encoding="utf-8")
+        from .outputs import replace_on_success
+
+        with replace_on_success(args.output) as tmp, open(tmp, "w", encoding="utf-8") as out:
+            RENDERERS[args.format](tracked(results), out, context)
     else:
-        out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
-    with out_ctx as out:
-        RENDERERS[args.format](tracked(results), out, context)
+        RENDERERS[args.format](tracked(results), _Stdout() if sys.stdout.isatty() else sys.stdout, context)
     annotate_path = getattr(args, "annotate", None)
     if annotate_path and scanned and scanned[0].error is not None:
         print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)
     elif annotate_path and scanned:
-        from .render.annotate import annotate
+        from .errors import ScanTimeout
+        from .outputs import replace_on_success
+        from .render import annotate as annotating
+        from .scanner import time_limit
 
-        written = annotate(scanned[0], annotate_path, context)
+        try:
+            with time_limit(args.time_limit), replace_on_success(annotate_path) as tmp:
+                written = annotating.annotate(scanned[0], tmp, context)
+        except ScanTimeout:
+            print(f"contractscan: nothing written to {annotate_path}: adding the comments took longer than "
+                  f"the time limit ({args.time_limit:g} s, see --time-limit)", file=sys.stderr)
+            return EXIT_UNREADABLE
         what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
         print(f"contractscan: wrote {annotate_path} ({what})", file=sys.stderr)
     if stats["errors"]:
