@@ -117,8 +117,8 @@ def _report_parser() -> argparse.ArgumentParser:
 
 
 def _rules_command(argv: list[str]) -> int:
-    from .analyse import ClauseAnalyzer, build_nlp
     from .errors import ScanTimeout
+    from .match import ClauseMatcher, build_nlp
     from .examples import run_examples
     from .rules import load_rule_file, load_rules
     from .scanner import time_limit
@@ -143,7 +143,7 @@ def _rules_command(argv: list[str]) -> int:
         failures = 0
         for f in args.files:
             rules = load_rule_file(f)
-            ClauseAnalyzer(rules, nlp)  # compiles every pattern: spaCy errors surface here
+            ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
             for rule in rules:
                 try:
                     with time_limit(args.time_limit):

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from .analyse import ClauseAnalyzer
 from .document import Document
 from .judge import present_ids
+from .match import ClauseMatcher
 from .rules import Rule
 from .segment import segment
 
 
-def detect(text: str, analyzer: ClauseAnalyzer, rules: list[Rule]) -> list[str]:
+def detect(text: str, matcher: ClauseMatcher, rules: list[Rule]) -> list[str]:
     doc = Document(text=text, source="<example>")
-    matches = analyzer.analyse(doc, segment(doc), doc.text)
+    matches = matcher.match(doc, segment(doc), doc.text)
     return present_ids(matches, {r.id: r for r in rules})
 
 
@@ -24,12 +24,12 @@ def run_examples(rule: Rule, nlp: Language, context: list[Rule] | None = None) -
     take part, since a detected child makes its parent present.
     """
     rules = [rule] + [r for r in (context or []) if r.id.startswith(rule.id + ".")]
-    analyzer = ClauseAnalyzer(rules, nlp)
+    matcher = ClauseMatcher(rules, nlp)
     problems = []
     for ex in rule.examples.match:
-        if rule.id not in detect(ex, analyzer, rules):
+        if rule.id not in detect(ex, matcher, rules):
             problems.append(f"should match but does not: {ex[:100]!r}")
     for ex in rule.examples.no_match:
-        if rule.id in detect(ex, analyzer, rules):
+        if rule.id in detect(ex, matcher, rules):
             problems.append(f"matches but should not: {ex[:100]!r}")
     return problems

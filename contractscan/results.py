@@ -13,6 +13,20 @@ if TYPE_CHECKING:
     from .document import Document
 
 
+class Explanation(BaseModel):
+    """Why a clause was found: the evidence that counted, what it was worth, what was checked."""
+
+    rule: str
+    pattern: str = Field(description="the strongest pattern's name, else its place in the rule "
+                                     "('patterns.2'); 'headings' when a heading alone counted")
+    kind: Literal["regex", "phrase", "tokens", "heading"]
+    weight: float = Field(description="that pattern's weight, before any bonus")
+    heading: str | None = Field(default=None, description="the heading above the passage that names the clause")
+    heading_bonus: float = Field(default=0.0, description="what that heading added to the score")
+    lead_in: bool = Field(default=False, description="the sentence matched when read after its list item's lead-in")
+    vetoes: list[str] = Field(default_factory=list, description="the vetoes checked for the rule (none applied)")
+
+
 class ClauseMatch(BaseModel):
     """Where a clause was found, and the words that show it."""
 
@@ -26,6 +40,7 @@ class ClauseMatch(BaseModel):
     value: str | None = None
     days: int | None = Field(default=None, description="the value as a number of days, when it is a period")
     matched: list[str] = Field(default_factory=list, description="the rule patterns that fired")
+    explanation: Explanation | None = None
 
 
 class Evidence(BaseModel):

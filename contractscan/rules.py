@@ -32,6 +32,7 @@ class _Strict(BaseModel):
 class Weighted(_Strict):
     """A pattern with the score it contributes when it matches a sentence."""
 
+    name: str | None = Field(None, description="a short name, shown in explanations instead of the position")
     weight: float = Field(0.8, ge=0, le=1)
     phrase: str | None = None
     tokens: list[dict[str, Any]] | None = None
@@ -44,7 +45,7 @@ class Weighted(_Strict):
             raise ValueError("give exactly one of phrase, tokens or regex")
         if self.regex is not None:
             try:
-                self.compiled  # noqa: B018 - compiled once here, as the analyser uses it
+                self.compiled  # noqa: B018 - compiled once here, as the matcher uses it
             except re.error as exc:
                 raise ValueError(f"invalid regex {self.regex!r}: {exc}") from None
         return self

@@ -121,7 +121,7 @@ class Analyzer:
         take (load + analysis); None or 0 for no limit, else finite and at most MAX_TIME_LIMIT."""
         # Imported here, not at the top: listing files or answering from the result store
         # must not pay for loading spaCy.
-        from .analyse import ClauseAnalyzer, build_nlp
+        from .match import ClauseMatcher, build_nlp
 
         self.debug = debug
         self.time_limit = check_time_limit(time_limit)
@@ -130,7 +130,7 @@ class Analyzer:
         check_profile(self.profile, self.rules)
         self.load_options = load_options or LoadOptions()
         self.nlp = build_nlp(model)
-        self.clauses = ClauseAnalyzer(self.rules, self.nlp)
+        self.matcher = ClauseMatcher(self.rules, self.nlp)
 
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
@@ -142,7 +142,7 @@ class Analyzer:
         return ReportContext.of(self.profile, self.rules)
 
     def load(self, source: Source, name: str | None = None) -> Document:
-        """Bytes; a path (an os.PathLike, or a str naming a file, see ``is_path``); else text."""
+        """Bytes; a path (an os.PathLike, or a str naming a file, see ``scan``); else text."""
         check_source(source)
         if isinstance(source, bytes):
             return load_bytes(source, name or "<bytes>", self.load_options)
@@ -151,9 +151,9 @@ class Analyzer:
         return load_bytes(str(source).encode("utf-8"), name or "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
-        clauses = segment(doc)
+        passages = segment(doc)
         text = _mask_noise(doc)
-        matches = self.clauses.analyse(doc, clauses, text)
+        matches = self.matcher.match(doc, passages, text)
         present, findings = judge(doc, matches, self.rules, self.profile, text)
         return ScanResult(
             source=doc.source,

@@ -1,4 +1,4 @@
-"""Split a document into clauses (paragraphs) that know their section heading.
+"""Split a document into passages (paragraphs) that know their section heading.
 
 Contracts mark structure with numbering ("12.", "12.1", "(a)", "Article IV",
 "Section 5.") and with headings ("12. Limitation of Liability.", ALL-CAPS
@@ -30,8 +30,8 @@ _TOC_LINE = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
 
 
 @dataclass
-class Clause:
-    """A paragraph of the contract with its place in the outline."""
+class Passage:
+    """A paragraph of the contract with its place in the outline (a clause type is a rule id)."""
 
     start: int
     end: int
@@ -44,6 +44,9 @@ class Clause:
     in_toc: bool = False
     level: int = 0
     body_start: int | None = None  # where the text after the number and heading begins
+
+
+Clause = Passage  # the 0.1 name, kept for one release: "clause" now means a clause type only
 
 
 _DANGLING = re.compile(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
@@ -128,7 +131,7 @@ def _mask_noise(doc: Document) -> str:
     return "".join(chars)
 
 
-def segment(doc: Document) -> list[Clause]:
+def segment(doc: Document) -> list[Passage]:
     text = _mask_noise(doc)
     # 1. cut into paragraphs at blank lines, numbering marks and heading lines
     paragraphs: list[tuple[int, int, str | None, str | None]] = []  # start, end, kind, num
@@ -189,7 +192,7 @@ def segment(doc: Document) -> list[Clause]:
         paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
 
     # 2. give each paragraph its heading and the chain of headings above it
-    clauses: list[Clause] = []
+    clauses: list[Passage] = []
     stack: list[tuple[int, str]] = []  # (level, label) of open headings
     for start, end, kind, num in paragraphs:
         body = text[start:end]
@@ -220,7 +223,7 @@ def segment(doc: Document) -> list[Clause]:
         if kind in ("paren", "letter") and number:
             section = f"{section} > {number}" if section else number
         clauses.append(
-            Clause(
+            Passage(
                 start=start,
                 end=end,
                 text=doc.text[start:end],
@@ -238,9 +241,9 @@ def segment(doc: Document) -> list[Clause]:
     return clauses
 
 
-def _mark_tables_of_contents(clauses: list[Clause]) -> None:
+def _mark_tables_of_contents(clauses: list[Passage]) -> None:
     """A run of four or more heading-only paragraphs is a table of contents."""
-    run: list[Clause] = []
+    run: list[Passage] = []
     for c in clauses + [None]:  # type: ignore[list-item]
         if c is not None and (c.heading_only or c.in_toc) and len(c.text) < 120:
             run.append(c)

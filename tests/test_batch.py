@@ -16,6 +16,8 @@ from conftest import ROOT, run_cli
 
 from contractscan import batch
 from contractscan.batch import ScanSettings, scan_sources
+from contractscan.batch import pending as queue
+from contractscan.batch import runners, scheduler
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +61,12 @@ def _crash_on_b(name, data, keep_document):
     return _real_work(name, data, keep_document)
 
 
-_real_work = batch._work
+_real_work = runners._work
 
 
 def test_a_worker_crash_costs_one_file_not_the_batch(folder, monkeypatch):
     # Workers are forked, so they run the patched function.
-    monkeypatch.setattr(batch, "_work", _crash_on_b)
+    monkeypatch.setattr(runners, "_work", _crash_on_b)
     results = list(scan_sources([str(folder)], ScanSettings.from_options(), workers=2))
     names = [os.path.basename(r.source) for r in results]
     assert names[:3] == ["a_complete.txt", "b_no_liability.txt", "c_bare.txt"] and len(names) == 8
@@ -152,8 +154,9 @@ def test_the_largest_waiting_files_go_to_workers_first_and_results_keep_input_or
     from collections import deque
     from concurrent.futures import Future
 
-    class Recorder(batch._Runner):
+    class Recorder:
         window = 2
+        keep_documents = False
 
         def __init__(self) -> None:
             self.submitted: list[str] = []
@@ -162,15 +165,15 @@ def test_the_largest_waiting_files_go_to_workers_first_and_results_keep_input_or
             self.submitted.append(job.name)
             return Future()
 
-    pending = deque(batch._Pending(batch.Job(name, size=size)) for name, size in
+    pending = deque(queue.Pending(batch.Job(name, size=size)) for name, size in
                     [("a", 10), ("b", 5000), ("c", 300), ("d", 90000)])
     runner = Recorder()
-    batch._top_up(runner, pending)
+    scheduler._top_up(runner, pending)
     assert runner.submitted == ["d", "b"]  # the window is full now
-    batch._top_up(runner, pending)
+    scheduler._top_up(runner, pending)
     assert runner.submitted == ["d", "b"]
     pending[3].future.set_result(None)  # d is done: one worker is free
-    batch._top_up(runner, pending)
+    scheduler._top_up(runner, pending)
     assert runner.submitted == ["d", "b", "c"]
 
     big = tmp_path / "z_big.txt"  # last by name, first to be scanned
@@ -194,14 +197,14 @@ def test_the_progress_bar_counts_a_document_when_its_worker_finishes_not_when_it
         def advance(self, pages: int) -> None:
             self.pages.append(pages)
 
-    pending = deque(batch._Pending(batch.Job(name)) for name in "abc")
+    pending = deque(queue.Pending(batch.Job(name)) for name in "abc")
     for item in pending:
-        item.future = Future()
+        item.start(Future())
     pending[2].future.set_result(batch.Outcome("{}", 120, True))  # the last one, and the largest, is done
     bar = Bar()
-    batch._count_finished(pending, bar)
-    batch._count_finished(pending, bar)
+    scheduler._count_finished(pending, bar)
+    scheduler._count_finished(pending, bar)
     assert bar.pages == [120] and [p.counted for p in pending] == [False, False, True]
     pending[0].future.set_exception(RuntimeError("parser crashed"))
-    batch._count_finished(pending, bar)
+    scheduler._count_finished(pending, bar)
     assert bar.pages == [120, 0]

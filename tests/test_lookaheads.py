@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractscan.lookaheads import core_regex
+from contractscan.match.accel.lookaheads import core_regex
 from contractscan.rules import load_rules
 
 SHAPES = [

@@ -1,4 +1,4 @@
-"""How the analyser reads sentences: literal gates, list items after their lead-in,
+"""How the matcher reads sentences: literal gates, list items after their lead-in,
 page breaks inside a sentence, periods inside a sentence, heading-only sentences."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from contractscan.analyse import ClauseAnalyzer, build_nlp
+from contractscan.match import ClauseMatcher, build_nlp
 from contractscan.document import Document
-from contractscan.literals import required_literals
+from contractscan.match.accel.literals import required_literals
 from contractscan.rules import Rule
 from contractscan.segment import segment
 
@@ -40,7 +40,7 @@ def nlp():
 
 def _found(nlp, rule: Rule, text: str) -> list[str]:
     doc = Document(text=text)
-    return [m.text for m in ClauseAnalyzer([rule], nlp).analyse(doc, segment(doc), doc.text)]
+    return [m.text for m in ClauseMatcher([rule], nlp).match(doc, segment(doc), doc.text)]
 
 
 def test_list_item_is_read_after_its_lead_in(nlp):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contractscan.analyse import build_nlp
+from contractscan.match import build_nlp
 from contractscan.examples import run_examples
 from contractscan.rules import load_rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from contractscan.analyse import ClauseAnalyzer, build_nlp
+from contractscan.match import ClauseMatcher, build_nlp
 from contractscan.document import Document
 from contractscan.rules import load_rules
 from contractscan.segment import segment
@@ -66,14 +66,14 @@ def test_recase_all_caps_keeps_mixed_text_and_short_acronyms():
 
 
 @pytest.fixture(scope="module")
-def analyzer():
+def matcher():
     rules = [r for r in load_rules() if r.id in ("governing_law", "renewal.notice")]
-    return ClauseAnalyzer(rules, build_nlp())
+    return ClauseMatcher(rules, build_nlp())
 
 
-def _values(analyzer, text, rule_id):
+def _values(matcher, text, rule_id):
     doc = Document(text=text)
-    return [(m.value, m.days) for m in analyzer.analyse(doc, segment(doc), doc.text) if m.id == rule_id]
+    return [(m.value, m.days) for m in matcher.match(doc, segment(doc), doc.text) if m.id == rule_id]
 
 
 @pytest.mark.parametrize(
@@ -87,17 +87,17 @@ def _values(analyzer, text, rule_id):
         ("The validity of this Agreement shall be governed by the laws, other than choice of law rules, of the state of Florida.", "Florida"),
     ],
 )
-def test_governing_law_value(analyzer, text, jurisdiction):
-    assert (jurisdiction, None) in _values(analyzer, text, "governing_law")
+def test_governing_law_value(matcher, text, jurisdiction):
+    assert (jurisdiction, None) in _values(matcher, text, "governing_law")
 
 
-def test_governing_law_value_ignores_lower_case_words(analyzer):
+def test_governing_law_value_ignores_lower_case_words(matcher):
     text = ("This Agreement is enforceable in accordance with its terms, subject to the laws of general "
             "application relating to bankruptcy. This Agreement shall be governed by the laws of the State of Georgia.")
-    assert _values(analyzer, text, "governing_law") == [("Georgia", None)]
+    assert _values(matcher, text, "governing_law") == [("Georgia", None)]
 
 
-def test_renewal_notice_value_is_the_notice_period_not_the_renewal_term(analyzer):
+def test_renewal_notice_value_is_the_notice_period_not_the_renewal_term(matcher):
     text = ("This Agreement shall automatically renew for successive one (1) year terms unless either party gives "
             "written notice of non-renewal at least ninety (90) days prior to the end of the then-current term.")
-    assert _values(analyzer, text, "renewal.notice") == [("ninety (90) days", 90)]
+    assert _values(matcher, text, "renewal.notice") == [("ninety (90) days", 90)]

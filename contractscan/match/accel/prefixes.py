@@ -1,7 +1,7 @@
 """The strings every match of a regex starts with: a sentence without one cannot match.
 
 Rule patterns mostly begin with a word or a few alternatives ("\\b(?:owns|shall own|...)").
-The analyser already skips sentences lacking a word the pattern needs anywhere
+The search already skips sentences lacking a word the pattern needs anywhere
 (literals.py); many sentences still hold a common gate word ("own" in "known") and
 fail the search. Reading the pattern's possible starts off its parse tree and testing
 them with ``in`` (or one trie regex, for many) costs about a tenth of the search, and
@@ -15,8 +15,8 @@ import functools
 import re
 from collections.abc import Iterator
 
-from re import _constants as _c  # noqa: N812 - the stdlib's own names
-from re import _parser as _sre_parse
+from ._re_internals import constants as _c
+from ._re_internals import parser as _sre_parse
 
 _PREFIX_LENGTHS = (16, 8, 5, 3)
 _MAX_PREFIXES = 200
@@ -158,10 +158,16 @@ class StartGate:
         if self._search is not None:
             search = self._search
             return [si for si in candidates if search(texts[si])]
-        if len(self.strings) == 1:
-            first = self.strings[0]
-            return [si for si in candidates if first in texts[si]]
         strings = self.strings
+        if len(strings) == 1:
+            a = strings[0]
+            return [si for si in candidates if a in texts[si]]
+        if len(strings) == 2:  # written out: a generator per sentence costs more than the tests
+            a, b = strings
+            return [si for si in candidates if a in (t := texts[si]) or b in t]
+        if len(strings) == 3:
+            a, b, c = strings
+            return [si for si in candidates if a in (t := texts[si]) or b in t or c in t]
         return [si for si in candidates if any(s in texts[si] for s in strings)]
 
     def positions(self, folded: str) -> Iterator[int]:

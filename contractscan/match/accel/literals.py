@@ -9,8 +9,8 @@ memory speed, so the full regex only has to run on the few sentences that hold o
 from __future__ import annotations
 
 import re
-from re import _constants as C  # noqa: N812 - the stdlib's own name for it
-from re import _parser
+from ._re_internals import constants as C  # noqa: N812 - the stdlib's own name for it
+from ._re_internals import parser as _parser
 
 MIN_LITERAL = 3  # shorter literals ("of", "by") occur in every sentence: no use as a gate
 
@@ -32,7 +32,7 @@ def literal_options(pattern: str, flags: int = 0) -> list[tuple[str, ...]]:
     """Every such set of strings the pattern offers, most selective-looking first.
 
     A pattern like "shall not ... compete" offers {"shall"} and {"compete"}; which one
-    is rarer depends on the document, so the analyser picks per document.
+    is rarer depends on the document; the search gates on one and filters on the others.
     """
     try:
         parsed = _parser.parse(pattern, flags)

@@ -6,7 +6,7 @@ about IP) or ``^(?!.*\\b(?:breach|default|...)\\b).*?\\bat any time\\b``. Python
 tries such a look-ahead's long alternation at every character of the sentence, so
 these few patterns cost a third of all regex time. The rest of the pattern ("shall
 vest in") is far cheaper and usually absent; where it is absent the whole pattern
-cannot match, so the analyser tries the core first and the full pattern only where
+cannot match, so the search tries the core first and the full pattern only where
 the core matched. Matches are the same; only work on sentences that cannot match is saved.
 """
 

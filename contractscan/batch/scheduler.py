@@ -1,0 +1,187 @@
+"""The batch loop: read ahead, keep the runner's workers busy largest-first, and yield
+results in input order."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ..errors import ContractScanError
+from ..results import ScanResult
+from . import storage
+from .pending import Pending, State
+from .progress import BatchProgress
+from .runners import Runner, make_runner
+from .settings import ScanSettings
+from .sources import list_sources, local_error
+from .work import Job, Outcome, failed, read_source
+
+if TYPE_CHECKING:
+    from ..store import ResultStore
+
+_LOOKAHEAD = 64  # documents read ahead of the one in front (bounds memory when their bytes are read)
+
+
+def scan_sources(
+    paths: Iterable[str],
+    settings: ScanSettings,
+    workers: int = 1,
+    store: ResultStore | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = False,
+    attach: bool = False,
+) -> Iterator[ScanResult]:
+    """Scan files and folders, yielding one result per file in input order as they finish.
+
+    With ``store``, a file whose bytes were scanned before under the same settings and
+    version is answered from it, and every new result is saved as soon as it arrives.
+    With ``attach``, each result carries its document, profile and rules, as
+    ``Analyzer.scan`` gives them (for reports that show the contract itself).
+    """
+    if executor == "dask" and not scheduler:
+        raise ContractScanError("--executor dask needs --scheduler ADDRESS (host:port of the Dask scheduler)")
+    sources = list_sources(paths, settings.profile.name)
+    to_scan = sum(1 for _, failed_result in sources if failed_result is None)
+    fingerprint = settings.fingerprint() if store is not None else ""
+    read_first = store is not None or executor == "dask"
+    bar = BatchProgress(len(sources)) if progress and sources else None
+    attacher = storage.Attacher(settings) if attach else None
+    runner: Runner | None = None
+    pending: deque[Pending] = deque()
+    queue = iter(sources)
+    interrupted = True
+    try:
+        while True:
+            # Read ahead of the document in front, and keep the workers busy: up to
+            # LOOKAHEAD documents wait their turn, and the largest of them goes to the next
+            # free worker. A long contract started last keeps one worker busy while the
+            # others idle; started first, the short ones fill in around it. Results still
+            # come out in input order.
+            while True:
+                window = runner.window if runner is not None else 1
+                lookahead = _LOOKAHEAD if window > 1 else 1
+                waiting = sum(1 for p in pending if p.waiting)
+                if waiting >= lookahead or len(pending) >= max(_LOOKAHEAD, 2 * window):
+                    break
+                nxt = next(queue, None)
+                if nxt is None:
+                    break
+                item = _prepare(*nxt, settings, store, fingerprint, read_first)
+                if item.waiting and runner is None:
+                    runner = make_runner(settings, executor, scheduler, min(workers, to_scan))
+                    runner.keep_documents = attach
+                pending.append(item)
+            if runner is not None:
+                _top_up(runner, pending)
+            if not pending:
+                break
+            head = pending[0]
+            if head.waiting:
+                assert runner is not None
+                head.start(runner.submit(head.job))  # its turn has come: one over the window
+            if head.state is State.RUNNING:
+                assert runner is not None
+                # Waiting for the one in front, keep handing work to workers as they free up.
+                refill = any(p.waiting for p in pending)
+                while not runner.wait(head.future, 0.02 if refill else 0.1 if bar else None):
+                    if refill:
+                        _top_up(runner, pending)
+                        refill = any(p.waiting for p in pending)
+                    if bar:
+                        _count_finished(pending, bar)
+                        bar.tick()
+                if not _settle(head, runner, pending, settings):
+                    continue  # the pool broke and was rebuilt; look at the head again
+            pending.popleft()
+            assert head.result is not None
+            if store is not None:
+                storage.remember(store, head, fingerprint)
+            if attacher is not None:
+                attacher.attach(head)
+            if bar:
+                if not head.counted:
+                    bar.advance(head.result.pages or 0)
+            yield head.result
+        interrupted = False
+    finally:
+        if bar:
+            bar.close()
+        if runner is not None:
+            runner.close(interrupted=interrupted)
+
+
+def _top_up(runner: Runner, pending: Iterable[Pending]) -> None:
+    """Submit waiting documents, largest first, until the runner's window is full."""
+    pending = list(pending)
+    free = runner.window - sum(1 for p in pending if p.in_flight)
+    if free <= 0:
+        return
+    waiting = [p for p in pending if p.waiting]
+    if len(waiting) > 1:
+        waiting.sort(key=lambda p: p.job.size, reverse=True)
+    for item in waiting[:free]:
+        item.start(runner.submit(item.job))
+
+
+def _count_finished(pending: Iterable[Pending], bar: BatchProgress) -> None:
+    """Show documents as done when their worker finishes, not when their turn to be output
+    comes: the largest go first, so many finish before the ones in front of them."""
+    for item in pending:
+        if item.counted or item.state is not State.RUNNING or not item.future.done():
+            continue
+        item.counted = True
+        fut = item.future
+        try:
+            pages = fut.result().pages if fut.exception() is None else 0
+        except Exception:  # cancelled, or a cluster future that cannot say: counted with no pages
+            pages = 0
+        bar.advance(pages)
+
+
+def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings, store: ResultStore | None,
+             fingerprint: str, read_first: bool) -> Pending:
+    """A queue item: already answered (an error, or the store), or a job waiting for a runner."""
+    job = Job(name)
+    if failed_result is not None:
+        return Pending.answered(job, failed_result)
+    if not read_first:
+        try:
+            job.size = os.stat(name).st_size
+        except OSError:
+            pass  # the scan reports why
+        return Pending(job)
+    job.data = read_source(name, settings.load_options())
+    job.size = len(job.data or b"")
+    if job.data is None:
+        # Unreadable or too large: a local load of the path gives that file's exact error.
+        return Pending.answered(job, local_error(settings, name))
+    if store is not None:
+        job.sha256 = hashlib.sha256(job.data).hexdigest()
+        stored = storage.lookup(store, name, job.sha256, fingerprint)
+        if stored is not None:
+            return Pending.answered(job, stored, stored=True)
+    return Pending(job)
+
+
+def _settle(head: Pending, runner: Runner, pending: Iterable[Pending], settings: ScanSettings) -> bool:
+    """Turn the head's finished future into its result; False if the pool had to be rebuilt."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        outcome = head.future.result()
+    except BrokenProcessPool:
+        runner.recover(pending, settings.profile.name)
+        return False
+    except (ContractScanError, ValueError) as exc:
+        raise exc from None  # the pipeline could not be built (a bad rule, a missing model)
+    except Exception as exc:
+        if settings.debug:
+            raise
+        message = " ".join(f"the scan failed ({type(exc).__name__}: {exc})".split())[:500]
+        outcome = Outcome(failed(head.job.name, settings.profile.name, "corrupt", message).model_dump_json())
+    head.finish(ScanResult.model_validate_json(outcome.result_json), outcome)
+    return True
