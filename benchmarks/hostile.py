@@ -8,7 +8,9 @@ DOCX, random bytes, wrong extensions, a DOCX that inflates to 2 GB (honest and
 lying zip headers), an XML entity bomb, a DOCX of 15 million empty paragraphs, a
 PDF whose content stream inflates to 1 GB, a 5 MB single-line text, a 5,001-page
 PDF, an encrypted PDF, a text that takes longer than the time limit, symbolic
-link loops, and good contracts (PDF, DOCX, text, two-column, scanned). Then runs
+link loops, links out of the folder (to a file, to /dev/zero), a named pipe, a file name
+that is not UTF-8, a folder tree 1,100 levels deep, and good contracts (PDF, DOCX, text,
+two-column, scanned). Then runs
 ``python -m contractscan FOLDER -f json`` as a subprocess and prints wall time,
 peak memory of the child (getrusage RUSAGE_CHILDREN) and, per file, the result.
 Exit 1 when a file has no result, more than one, or not the expected error type,
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from fixtures import build  # noqa: E402
 
 TARGET_SECONDS = 90
+DEPTH = 1100  # folders, one inside the other
 TARGET_BYTES = 1.5 * 1024**3
 
 
@@ -92,12 +95,49 @@ def make_folder(root: Path) -> dict[str, str | None]:
         "links/ring-b.pdf": (root / "links/ring-a.pdf", "io_error"),
         "links/dangling.pdf": (root / "links/gone.pdf", "io_error"),
     }
+    outside = root.parent / (root.name + "-outside.txt")  # a file next to the folder, not in it
+    outside.write_text("The secret word is SWORDFISH.")
+    links.update({
+        "links/to-outside.txt": (outside, "io_error"),  # not followed without --follow-links
+        "links/dev-zero.pdf": (Path("/dev/zero"), "io_error"),  # outside the folder too: never opened
+    })
     (root / "links").mkdir(exist_ok=True)
     for name, (target, _) in links.items():
         os.symlink(target, root / name)
     expected = {name: kind for name, (_, kind) in files.items()}
     expected.update({name: kind for name, (_, kind) in links.items() if name != "links/loop"})
+    (root / "special").mkdir()
+    os.mkfifo(root / "special/named-pipe.txt")  # would block a reader for ever
+    expected["special/named-pipe.txt"] = "unsupported_format"
+    with open(os.path.join(os.fsencode(root / "good"), b"non-utf8-caf\xe9.txt"), "wb") as f:
+        f.write(build.contract_text().encode())
+    expected["good/non-utf8-caf\\xe9.txt"] = None  # the name shown escaped
+    deep = str(root / "deep")
+    os.mkdir(deep)
+    for _ in range(DEPTH):  # one by one: makedirs recurses
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    Path(deep, "contract.txt").write_bytes(build.contract_text().encode())
+    expected[os.path.relpath(os.path.join(deep, "contract.txt"), root)] = None
     return expected
+
+
+def remove_tree(top: Path) -> None:
+    """shutil.rmtree recurses, and the deep folder is deeper than Python's recursion limit."""
+    stack, order = [str(top)], []
+    while stack:
+        d = stack.pop()
+        order.append(d)
+        for entry in os.scandir(d):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                os.unlink(entry.path)
+    for d in reversed(order):
+        os.rmdir(d)
+    outside = top.parent / (top.name + "-outside.txt")
+    if outside.exists():
+        outside.unlink()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,11 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.keep:
         root = args.keep
         if root.exists():
-            shutil.rmtree(root)
+            remove_tree(root)
         root.mkdir(parents=True)
     else:
-        tmp = tempfile.TemporaryDirectory(prefix="contractscan-hostile-")
-        root = Path(tmp.name)
+        tmp = tempfile.mkdtemp(prefix="contractscan-hostile-")
+        root = Path(tmp)
     try:
         t0 = time.perf_counter()
         expected = make_folder(root)
@@ -150,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             if not msg and got:
                 msg = "present: " + ", ".join(got[0]["present"]) + (
                     "; warnings: " + ", ".join(w["type"] for w in got[0]["warnings"]) if got[0]["warnings"] else "")
-            print(f"{name:<38}{str(want):<20}{str(kind):<20}{msg[:90]}")
+            shown = name if len(name) <= 36 else name[:16] + "..." + name[-17:]
+            print(f"{shown:<38}{str(want):<20}{str(kind):<20}{msg[:90]}")
             if len(got) != 1:
                 problems.append(f"{name}: {len(got)} results")
             elif kind != want:
@@ -172,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if problems else 0
     finally:
         if tmp is not None:
-            tmp.cleanup()
+            remove_tree(root)
 
 
 if __name__ == "__main__":

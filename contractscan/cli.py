@@ -73,6 +73,8 @@ def _scan_parser() -> argparse.ArgumentParser:
                    help="where documents are scanned: local processes, or a Dask cluster "
                    "(pip install 'contractscan[dask]')")
     p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--follow-links", action="store_true",
+                   help="in folders, follow symbolic links that lead outside the folder (default: report them)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     p.add_argument("--version", action="version", version=f"contractscan {__version__}")
@@ -266,7 +268,7 @@ def _run(args: argparse.Namespace) -> int:
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
             # reports that show the contract itself need the loaded document back
-            attach=args.format in DOCUMENT_FORMATS and not sets,
+            attach=args.format in DOCUMENT_FORMATS and not sets, follow_links=args.follow_links,
         )
         if sets:
             results = _combine_sets(sets, results, settings)

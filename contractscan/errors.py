@@ -44,6 +44,18 @@ class IOProblem(ContractScanError):
     type = "io_error"
 
 
+class OutOfMemory(ContractScanError):
+    """The file needed more memory than this machine or limit allows; the next run may succeed."""
+
+    type = "out_of_memory"
+
+
+class InternalError(ContractScanError):
+    """An exception raised by contractscan's own code: a bug, not a property of the file."""
+
+    type = "internal_error"
+
+
 class RuleError(ContractScanError):
     """A rule or profile file is invalid; the message names file, rule and field."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,17 @@ class Profile(BaseModel):
         if not self.by_type:
             return self
         return self._for_type.get(kind) or self._for_type["default"]
+
+    def required_for_kinds(self, kinds: Iterable[str | None]) -> dict[str, Severity]:
+        """What a contract set must have under an automatic profile: every document's kind
+        brings its checklist (the master agreement the core clauses, the BAA the BAA elements)."""
+        req: dict[str, Severity] = {}
+        known = [k for k in kinds if k]
+        for kind in known or ["default"]:
+            for cid, sev in self.for_type(kind).require.items():
+                if cid not in req or sev.rank > req[cid].rank:
+                    req[cid] = sev
+        return req
 
     def type_profiles(self) -> dict[str, Profile]:
         return dict(self._for_type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, field_validator, model_serializer
 
 from .severity import Severity
 
@@ -133,11 +133,26 @@ class ScanWarning(BaseModel):
     pages: list[int] = Field(default_factory=list, description="the pages concerned")
 
 
+def printable(text: str) -> str:
+    """A file name as JSON-safe text: bytes that are not UTF-8 (which Python keeps as lone
+    surrogates) shown as ``\\xNN``, so one odd name cannot stop a batch's output."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 class ScanError(BaseModel):
     """Why a file could not be scanned at all; the batch goes on."""
 
     type: str = Field(description="unsupported_format, corrupt, encrypted, too_large, no_text, timeout or io_error")
     message: str = Field(description="what went wrong, and what to do about it when that is known")
+
+    _printable = field_validator("message")(printable)
 
 
 class DocumentType(BaseModel):
@@ -157,6 +172,8 @@ class SetDocument(BaseModel):
     document_type: str | None = Field(default=None, description="its kind (master_agreement, baa ...)")
     profile: str | None = Field(default=None, description="the checklist its kind brings to the set")
     error: ScanError | None = Field(default=None, description="set when the document could not be read")
+
+    _printable = field_validator("source")(printable)
 
 
 class ScanResult(BaseModel):
@@ -178,6 +195,8 @@ class ScanResult(BaseModel):
     documents: list[SetDocument] = Field(
         default_factory=list, exclude_if=lambda v: not v,
         description="for a contract set (--sets): its documents; the findings are the set's")
+
+    _printable = field_validator("source")(printable)
 
     # Kept out of the JSON: the text that reports showing the contract itself (HTML,
     # Markdown, Word comments) need. The profile and rules are not kept here: reports get

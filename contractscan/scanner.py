@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from .doctype import detect_type
 from .document import Document
-from .errors import ContractScanError, IOProblem, ScanTimeout
+from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory, ScanTimeout
 from .judge import judge
 from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
 from .profiles import Profile, load_profile
@@ -145,20 +145,21 @@ class Analyzer:
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
         label = name or (str(source) if not isinstance(source, bytes) and _is_pathlike(source) else None)
+        loaded = False
         try:
             with time_limit(self.time_limit):
                 doc = self.load(source)
+                loaded = True
                 if name:
                     doc.source = name
                 return self.analyse_document(doc)
         except ContractScanError as exc:
             return self._failed(label, exc.type, exc.message)
-        except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError,
-                AttributeError, AssertionError, OSError, EOFError) as exc:
-            # A parser library choked on a malformed file: report it, keep the batch going.
+        except Exception as exc:
             if self.debug:
                 raise
-            return self._failed(label, "corrupt", f"the file could not be parsed ({type(exc).__name__}: {exc})")
+            problem = classify_exception(exc, while_loading=not loaded)
+            return self._failed(label, problem.type, problem.message)
 
     def _failed(self, label: str | None, kind: str, message: str) -> ScanResult:
         return ScanResult(source=label or "<input>", profile=self.profile.name,
@@ -173,6 +174,38 @@ class Analyzer:
                 yield self.scan(path)
 
 
+_OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PARSE_ERRORS = (RecursionError, ValueError, KeyError, IndexError, TypeError, AttributeError, AssertionError,
+                 OSError, EOFError)
+
+
+def classify_exception(exc: BaseException, while_loading: bool) -> ContractScanError:
+    """The typed error for an unexpected exception, which decides whether the result may be reused.
+
+    A parser library choking on a malformed file is ``corrupt``: the same bytes fail the
+    same way, so the store keeps it. Running out of memory may not happen next time; an
+    exception from contractscan's own code (analysing text must never fail) is a bug to
+    report. Neither is kept.
+    """
+    what = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, MemoryError):
+        return OutOfMemory(f"ran out of memory on this file ({what}); not kept in the result store, "
+                           "so the next run tries again")
+    if while_loading and isinstance(exc, _PARSE_ERRORS) and not _raised_in_own_code(exc):
+        return CorruptFile(f"the file could not be parsed ({what})")
+    return InternalError(f"contractscan failed on this file ({what}); this is a bug in contractscan, not "
+                         "a problem with the file: run again with --debug for the traceback and report it")
+
+
+def _raised_in_own_code(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_CODE)
+
+
 def _is_pathlike(source: Source) -> bool:
     return isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source))
 
@@ -183,41 +216,63 @@ def _looks_like_path(s: str) -> bool:
     return os.path.exists(s) or s.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf"))
 
 
-def iter_files(folder: str | os.PathLike[str]) -> Iterator[tuple[Path, IOProblem | None]]:
-    """Supported files below ``folder``, sorted, each once; symlink loops reported, not followed."""
-    root = Path(folder)
-    seen: set[tuple[int, int]] = set()
+def iter_files(folder: str | os.PathLike[str],
+               follow_links: bool = False) -> Iterator[tuple[Path, IOProblem | None]]:
+    """Supported files below ``folder``, sorted, each once; symlink loops reported, not followed.
 
-    def walk(d: Path) -> Iterator[tuple[Path, IOProblem | None]]:
+    The walk keeps its own stack, so no depth of folders exhausts Python's recursion limit.
+    A symbolic link to a file or folder outside ``folder`` is reported and not followed,
+    unless ``follow_links``: a link to /etc/passwd must not put that file in a report.
+    """
+    root = Path(folder)
+    inside = os.path.join(os.path.realpath(root), "")
+    seen: set[tuple[int, int]] = set()
+    stack: list[Iterator[Path]] = []
+
+    def enter(d: Path) -> IOProblem | None:
         try:
             st = d.stat()
         except OSError as exc:
-            yield d, IOProblem(f"cannot read folder {d}: {exc.strerror or exc}")
-            return
+            return IOProblem(f"cannot read folder {d}: {exc.strerror or exc}")
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            return
+            return None
         seen.add(key)
         try:
             entries = sorted(d.iterdir(), key=lambda p: p.name)
         except OSError as exc:
-            yield d, IOProblem(f"cannot list folder {d}: {exc.strerror or exc}")
-            return
-        for p in entries:
-            if p.name.startswith("."):
-                continue
-            try:
-                is_dir = p.is_dir()
-            except OSError:
-                is_dir = False
-            if is_dir:
-                yield from walk(p)
-            elif p.suffix.lower() in SUPPORTED_SUFFIXES + (".doc", ".rtf"):
-                yield p, None
-            elif p.is_symlink() and not p.exists():
-                yield p, IOProblem(f"broken or looping symbolic link: {p}")
+            return IOProblem(f"cannot list folder {d}: {exc.strerror or exc}")
+        stack.append(iter(entries))
+        return None
 
-    yield from walk(root)
+    problem = enter(root)
+    if problem is not None:
+        yield root, problem
+    while stack:
+        p = next(stack[-1], None)
+        if p is None:
+            stack.pop()
+            continue
+        if p.name.startswith("."):
+            continue
+        try:
+            is_dir = p.is_dir()
+        except OSError:
+            is_dir = False
+        wanted = is_dir or p.suffix.lower() in SUPPORTED_SUFFIXES + (".doc", ".rtf")
+        if wanted and not follow_links and p.is_symlink() and p.exists():
+            if not os.path.join(os.path.realpath(p), "").startswith(inside):
+                yield p, IOProblem(f"symbolic link to {os.path.realpath(p)}, outside the folder scanned: "
+                                   "not followed (--follow-links follows it)")
+                continue
+        if is_dir:
+            problem = enter(p)
+            if problem is not None:
+                yield p, problem
+        elif wanted:
+            yield p, None
+        elif p.is_symlink() and not p.exists():
+            yield p, IOProblem(f"broken or looping symbolic link: {p}")
 
 
 def scan(

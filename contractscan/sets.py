@@ -119,24 +119,12 @@ def find_sets(mode: str, paths: Iterable[str]) -> list[ContractSet]:
 
 # --- combining results ------------------------------------------------------------------
 
-def union_required(kinds: Iterable[str | None], profile: Profile) -> dict[str, Severity]:
-    """What a set must have under an automatic profile: every document's kind brings its
-    checklist (the master agreement the core clauses, the BAA the BAA elements)."""
-    req: dict[str, Severity] = {}
-    known = [k for k in kinds if k]
-    for kind in known or ["default"]:
-        for cid, sev in profile.for_type(kind).require.items():
-            if cid not in req or sev.rank > req[cid].rank:
-                req[cid] = sev
-    return req
-
-
 def _required(results: list[ScanResult], profile: Profile) -> tuple[dict[str, Severity], list[str]]:
     if not profile.automatic:
         return dict(profile.require), [profile.name]
     kinds = [r.document_type.type for r in results if r.error is None and r.document_type is not None]
     names = list(dict.fromkeys(profile.for_type(k).name for k in kinds or ["default"]))
-    return union_required(kinds, profile), names
+    return profile.required_for_kinds(kinds), names
 
 
 def _values(matches: list[ClauseMatch], how: str) -> set[str]:

@@ -200,21 +200,23 @@ def test_the_progress_bar_counts_a_document_when_its_worker_finishes_not_when_it
     from collections import deque
     from concurrent.futures import Future
 
-    class Bar:
-        def __init__(self) -> None:
-            self.pages: list[int] = []
+    from contractscan.results import ScanResult
 
-        def advance(self, pages: int) -> None:
-            self.pages.append(pages)
+    recorded: list[tuple[str, int]] = []
 
+    def record(item):
+        recorded.append((item.job.name, item.result.pages or 0))
+
+    settings = ScanSettings.from_options()
     pending = deque(queue.Pending(batch.Job(name)) for name in "abc")
     for item in pending:
         item.start(Future())
-    pending[2].future.set_result(batch.Outcome("{}", 120, True))  # the last one, and the largest, is done
-    bar = Bar()
-    scheduler._count_finished(pending, bar)
-    scheduler._count_finished(pending, bar)
-    assert bar.pages == [120] and [p.counted for p in pending] == [False, False, True]
+    done = ScanResult(source="c", pages=120).model_dump_json()
+    pending[2].future.set_result(batch.Outcome(done, 120, True))  # the last one, and the largest, is done
+    scheduler._harvest(pending, settings, record)
+    scheduler._harvest(pending, settings, record)
+    assert recorded == [("c", 120)] and [p.state for p in pending] == [queue.State.RUNNING] * 2 + [queue.State.DONE]
     pending[0].future.set_exception(RuntimeError("parser crashed"))
-    scheduler._count_finished(pending, bar)
-    assert bar.pages == [120, 0]
+    scheduler._harvest(pending, settings, record)
+    assert recorded == [("c", 120), ("a", 0)]
+    assert pending[0].result.error is not None

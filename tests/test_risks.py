@@ -196,6 +196,9 @@ def test_subcontracting_allowed_freely_is_present_and_a_risk(healthcare):
     guarded = healthcare.scan("8. Subcontracting.\n\n8.1 The Provider may subcontract the Services only with the "
                               "Client's prior written consent.\n")
     assert "subcontracting" in guarded.present and "subcontracting.without_consent" not in risks(guarded)
+    mutual = healthcare.scan("8. Subcontracting.\n\n8.1 Neither party may assign this Agreement or subcontract any of "
+                             "its obligations without the other party's prior written consent.\n")
+    assert "subcontracting" in mutual.present and "subcontracting.without_consent" not in risks(mutual)
 
 
 def test_data_returned_but_never_destroyed_is_a_risk(healthcare):

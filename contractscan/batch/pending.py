@@ -29,6 +29,7 @@ class Pending:
     result: ScanResult | None = None  # once DONE
     outcome: Outcome | None = None  # what a worker returned, saved to the store as is
     stored: bool = False  # answered by the result store
+    saved: bool = False  # saved to the result store (when there is one)
     counted: bool = False  # shown as done on the progress bar
 
     @classmethod

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Iterable
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 _CRASH_LIMIT = 3
 
 
+class WorkersLost(Exception):
+    """Every worker is gone: the documents in flight will not come back."""
+
+
 class Runner(Protocol):
     """Runs jobs. ``window``: how many may be in flight at once; ``keep_documents``: send the
     loaded document back with each outcome."""
@@ -32,7 +37,8 @@ class Runner(Protocol):
         ...
 
     def wait(self, future: Any, timeout: float | None) -> bool:
-        """Wait up to ``timeout`` seconds (None: no limit); say whether the future is done."""
+        """Wait up to ``timeout`` seconds (None: no limit); say whether the future is done.
+        Raises WorkersLost when no worker is left to finish it."""
         ...
 
     def recover(self, pending: Iterable[Pending], profile_name: str) -> None:
@@ -79,9 +85,25 @@ _worker_analyzer: Analyzer | None = None
 _worker_setup_error: Exception | None = None
 
 
-def _init_worker(settings: ScanSettings) -> None:
+def set_parent_death_signal(parent: int | None = None) -> None:
+    """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG), so
+    no worker lives on, busy and orphaned, after the run was killed. ``parent``: the pid that
+    started us; if it is already gone, exit now."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def _init_worker(settings: ScanSettings, parent: int | None = None) -> None:
     """Pool initializer: build the pipeline once per worker; keep a setup error to report."""
     global _worker_analyzer, _worker_setup_error
+    set_parent_death_signal(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         _worker_analyzer = settings.build()
@@ -118,7 +140,7 @@ class ProcessPool:
         from concurrent.futures import ProcessPoolExecutor
 
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=_init_worker, initargs=(self.settings,))
+                                   initializer=_init_worker, initargs=(self.settings, os.getpid()))
 
     def submit(self, job: Job) -> Future[Outcome]:
         return self._pool.submit(_work, job.name, job.data, self.keep_documents)

@@ -6,17 +6,17 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from ..errors import ContractScanError
+from ..errors import ContractScanError, CorruptFile
 from ..results import ScanResult
 from . import storage
 from .pending import Pending, State
 from .progress import BatchProgress
-from .runners import Runner, make_runner
+from .runners import Runner, WorkersLost, make_runner
 from .settings import ScanSettings
-from .sources import list_sources, local_error
+from .sources import list_sources
 from .work import Job, Outcome, failed, read_source
 
 if TYPE_CHECKING:
@@ -34,17 +34,19 @@ def scan_sources(
     scheduler: str | None = None,
     progress: bool = False,
     attach: bool = False,
+    follow_links: bool = False,
 ) -> Iterator[ScanResult]:
     """Scan files and folders, yielding one result per file in input order as they finish.
 
     With ``store``, a file whose bytes were scanned before under the same settings and
     version is answered from it, and every new result is saved as soon as it arrives.
     With ``attach``, each result carries its document, profile and rules, as
-    ``Analyzer.scan`` gives them (for reports that show the contract itself).
+    ``Analyzer.scan`` gives them (for reports that show the contract itself). With
+    ``follow_links``, symbolic links in folders that lead outside them are followed.
     """
     if executor == "dask" and not scheduler:
         raise ContractScanError("--executor dask needs --scheduler ADDRESS (host:port of the Dask scheduler)")
-    sources = list_sources(paths, settings.profile.name)
+    sources = list_sources(paths, settings.profile.name, follow_links)
     to_scan = sum(1 for _, failed_result in sources if failed_result is None)
     fingerprint = settings.fingerprint() if store is not None else ""
     read_first = store is not None or executor == "dask"
@@ -54,6 +56,16 @@ def scan_sources(
     pending: deque[Pending] = deque()
     queue = iter(sources)
     interrupted = True
+
+    def record(item: Pending) -> None:
+        """Save a finished item to the store, then show it done: never the other way round."""
+        if store is not None and not item.saved:
+            storage.remember(store, item, fingerprint)
+        item.saved = True
+        if bar and not item.counted:
+            item.counted = True
+            bar.advance(item.result.pages or 0)
+
     try:
         while True:
             # Read ahead of the document in front, and keep the workers busy: up to
@@ -83,28 +95,33 @@ def scan_sources(
             if head.waiting:
                 assert runner is not None
                 head.start(runner.submit(head.job))  # its turn has come: one over the window
-            if head.state is State.RUNNING:
+            while head.state is State.RUNNING:
                 assert runner is not None
-                # Waiting for the one in front, keep handing work to workers as they free up.
+                # Waiting for the one in front, keep handing work to workers as they free up,
+                # and save each result as soon as its worker finishes: an interrupted run keeps
+                # every file the progress bar showed as done.
                 refill = any(p.waiting for p in pending)
-                while not runner.wait(head.future, 0.02 if refill else 0.1 if bar else None):
+                poll = 0.02 if refill else 0.1 if bar or store is not None else None
+                try:
+                    done = runner.wait(head.future, poll)
+                except WorkersLost as exc:
+                    _give_up(pending, settings, record, str(exc))
+                    continue
+                if not done:
                     if refill:
                         _top_up(runner, pending)
-                        refill = any(p.waiting for p in pending)
+                    _harvest(pending, settings, record)
                     if bar:
-                        _count_finished(pending, bar)
                         bar.tick()
-                if not _settle(head, runner, pending, settings):
-                    continue  # the pool broke and was rebuilt; look at the head again
+                    continue
+                if _settle(head, runner, pending, settings):
+                    record(head)
+                # else: the pool broke and was rebuilt; look at the head again
             pending.popleft()
             assert head.result is not None
-            if store is not None:
-                storage.remember(store, head, fingerprint)
+            record(head)
             if attacher is not None:
                 attacher.attach(head)
-            if bar:
-                if not head.counted:
-                    bar.advance(head.result.pages or 0)
             yield head.result
         interrupted = False
     finally:
@@ -127,19 +144,37 @@ def _top_up(runner: Runner, pending: Iterable[Pending]) -> None:
         item.start(runner.submit(item.job))
 
 
-def _count_finished(pending: Iterable[Pending], bar: BatchProgress) -> None:
-    """Show documents as done when their worker finishes, not when their turn to be output
-    comes: the largest go first, so many finish before the ones in front of them."""
+def _harvest(pending: Iterable[Pending], settings: ScanSettings, record: Callable[[Pending], None]) -> None:
+    """Settle the documents whose workers have finished, wherever they are in the queue:
+    the largest go first, so many finish before the ones in front of them. Failures that
+    concern the whole batch (a broken pool, a pipeline that cannot be built) are left for
+    the head of the queue to handle."""
     for item in pending:
-        if item.counted or item.state is not State.RUNNING or not item.future.done():
+        if item.state is not State.RUNNING or not item.future.done():
             continue
-        item.counted = True
-        fut = item.future
         try:
-            pages = fut.result().pages if fut.exception() is None else 0
-        except Exception:  # cancelled, or a cluster future that cannot say: counted with no pages
-            pages = 0
-        bar.advance(pages)
+            exc = item.future.exception()
+        except BaseException:  # cancelled, or a cluster future that cannot say
+            continue
+        if exc is not None and _batch_failure(exc):
+            continue
+        _settle(item, None, (), settings)
+        record(item)
+
+
+def _give_up(pending: Iterable[Pending], settings: ScanSettings, record: Callable[[Pending], None],
+             message: str) -> None:
+    """The runner lost its workers: every document still in flight gets an error."""
+    for item in pending:
+        if item.state is State.RUNNING and not item.future.done():
+            item.finish(failed(item.job.name, settings.profile.name, "io_error", message))
+            record(item)
+
+
+def _batch_failure(exc: BaseException) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(exc, (BrokenProcessPool, ContractScanError, ValueError))
 
 
 def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings, store: ResultStore | None,
@@ -154,11 +189,11 @@ def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings
         except OSError:
             pass  # the scan reports why
         return Pending(job)
-    job.data = read_source(name, settings.load_options())
-    job.size = len(job.data or b"")
-    if job.data is None:
-        # Unreadable or too large: a local load of the path gives that file's exact error.
-        return Pending.answered(job, local_error(settings, name))
+    try:
+        job.data = read_source(name, settings)
+    except ContractScanError as exc:  # unreadable, too large, not a regular file, too slow
+        return Pending.answered(job, failed(name, settings.profile.name, exc.type, exc.message))
+    job.size = len(job.data)
     if store is not None:
         job.sha256 = hashlib.sha256(job.data).hexdigest()
         stored = storage.lookup(store, name, job.sha256, fingerprint)
@@ -167,21 +202,32 @@ def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings
     return Pending(job)
 
 
-def _settle(head: Pending, runner: Runner, pending: Iterable[Pending], settings: ScanSettings) -> bool:
-    """Turn the head's finished future into its result; False if the pool had to be rebuilt."""
+def _settle(head: Pending, runner: Runner | None, pending: Iterable[Pending], settings: ScanSettings) -> bool:
+    """Turn a finished future into its result; False if the pool had to be rebuilt."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         outcome = head.future.result()
     except BrokenProcessPool:
+        assert runner is not None
         runner.recover(pending, settings.profile.name)
         return False
     except (ContractScanError, ValueError) as exc:
         raise exc from None  # the pipeline could not be built (a bad rule, a missing model)
+    except WorkersLost as exc:
+        outcome = Outcome(failed(head.job.name, settings.profile.name, "io_error", str(exc)).model_dump_json())
     except Exception as exc:
         if settings.debug:
             raise
-        message = " ".join(f"the scan failed ({type(exc).__name__}: {exc})".split())[:500]
-        outcome = Outcome(failed(head.job.name, settings.profile.name, "corrupt", message).model_dump_json())
+        from ..scanner import classify_exception
+
+        if type(exc).__name__ == "KilledWorker":  # Dask: this document killed every worker it was given to
+            problem: ContractScanError = CorruptFile(
+                "the worker process reading this file died (a crash in a parser library, or out of memory); "
+                "the other files were scanned")
+        else:
+            problem = classify_exception(exc, while_loading=False)
+        message = " ".join(problem.message.split())[:500]
+        outcome = Outcome(failed(head.job.name, settings.profile.name, problem.type, message).model_dump_json())
     head.finish(ScanResult.model_validate_json(outcome.result_json), outcome)
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -27,6 +28,19 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+@functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """sha256 of contractscan's own source files: a result made by other code (a fix, a local
+    edit under the same version number) is not reused. Read once per process, about 1 ms."""
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix().encode()
+        data = path.read_bytes()
+        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +79,7 @@ class ScanSettings:
         return LoadOptions(pdf_engine=self.pdf_engine, password=self.password, ocr=self.ocr)
 
     def fingerprint(self) -> str:
-        """sha256 of the rules and profile in effect, the version and the libraries that read text."""
+        """sha256 of the rules and profile in effect, the version and code, and the libraries that read text."""
         from importlib.metadata import PackageNotFoundError, version
 
         from ..rules import builtin_rule_files
@@ -77,8 +91,8 @@ class ScanSettings:
                 data = part.encode("utf-8") if isinstance(part, str) else part
                 h.update(len(data).to_bytes(8, "big") + data)
 
-        add("contractscan", __version__, self.pdf_engine, self.model or "", "password" if self.password else "",
-            "ocr:" + self.ocr)
+        add("contractscan", __version__, code_hash(), self.pdf_engine, self.model or "",
+            "password" if self.password else "", "ocr:" + self.ocr)
         if self._second_opinion_on():
             from ..second_opinion import MODEL_DIR
 

@@ -5,20 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import ContractScanError
 from ..results import ScanResult
-from .settings import ScanSettings
 from .work import failed
 
 
-def list_sources(paths: Iterable[str], profile_name: str) -> list[tuple[str, ScanResult | None]]:
-    """Each file to scan, in order, or the error result for a path that cannot be listed."""
+def list_sources(paths: Iterable[str], profile_name: str,
+                 follow_links: bool = False) -> list[tuple[str, ScanResult | None]]:
+    """Each file to scan, in order, or the error result for a path that cannot be listed.
+
+    Files named explicitly are scanned as given; in folders, links that lead outside them are
+    followed only with ``follow_links``."""
     from ..scanner import iter_files
 
     out: list[tuple[str, ScanResult | None]] = []
     for p in paths:
         if Path(p).is_dir():
-            for path, problem in iter_files(p):
+            for path, problem in iter_files(p, follow_links):
                 out.append((str(path), failed(str(path), profile_name, problem.type, problem.message)
                             if problem is not None else None))
         elif Path(p).exists() or Path(p).is_symlink():
@@ -26,14 +28,3 @@ def list_sources(paths: Iterable[str], profile_name: str) -> list[tuple[str, Sca
         else:
             out.append((p, failed(p, profile_name, "io_error", f"no such file or folder: {p}")))
     return out
-
-
-def local_error(settings: ScanSettings, name: str) -> ScanResult:
-    """The exact error of a file that could not be read: a local load of its path says it."""
-    from ..loaders import load_path
-
-    try:
-        load_path(name, settings.load_options())
-    except ContractScanError as exc:
-        return failed(name, settings.profile.name, exc.type, exc.message)
-    return failed(name, settings.profile.name, "io_error", f"cannot read {name}")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..results import ScanResult
+from ..results import ScanResult, printable
 from .pending import Pending
 from .settings import ScanSettings
 
@@ -21,18 +21,19 @@ def lookup(store: ResultStore, name: str, sha256: str, fingerprint: str) -> Scan
     if stored is None:
         return None
     result = ScanResult.model_validate_json(stored)
-    result.source = name
+    result.source = printable(name)
     return result
 
 
 def remember(store: ResultStore, item: Pending, fingerprint: str) -> None:
     """Save a finished item: a new result, or a pointer to the stored one it reused."""
     assert item.result is not None
+    source = item.result.source  # the name as text, whatever bytes it had on disk
     if item.stored:
-        store.point(item.job.name, item.job.sha256 or "", fingerprint, __version__, item.result.model_dump_json)
+        store.point(source, item.job.sha256 or "", fingerprint, __version__, item.result.model_dump_json)
         return
     outcome = item.outcome
-    store.save(item.job.name, outcome.result_json if outcome else item.result.model_dump_json(),
+    store.save(source, outcome.result_json if outcome else item.result.model_dump_json(),
                item.job.sha256, fingerprint, __version__,
                reusable=bool(outcome and outcome.reusable and item.job.sha256))
 

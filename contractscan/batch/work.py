@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..loaders import LoadOptions
 from ..results import ScanError, ScanResult
 
 if TYPE_CHECKING:
+    from .settings import ScanSettings
     from ..document import Document
     from ..scanner import Analyzer
 
-# Errors that depend on the bytes alone; others (io_error, encrypted, timeout, a crashed
-# worker) may go away on the next run, so those results are not reused.
+# Errors that depend on the bytes alone; others (io_error, encrypted, timeout, out_of_memory,
+# internal_error, a crashed worker) may go away on the next run, so those results are not reused.
 REUSABLE_ERRORS = {"unsupported_format", "corrupt", "no_text", "too_large"}
 
 
@@ -40,24 +40,20 @@ class Outcome:
 
 
 def scan_job(analyzer: Analyzer, name: str, data: bytes | None, keep_document: bool = False) -> Outcome:
-    """Scan one document; ``data`` None means read ``name`` from disk here."""
-    if data is None:
-        data = read_source(name, analyzer.load_options)  # None: scan() below says why
-    result = analyzer.scan(name) if data is None else analyzer.scan(data, name=name)
+    """Scan one document; ``data`` None means read ``name`` from disk here, within the time limit."""
+    result = analyzer.scan(Path(name), name=name) if data is None else analyzer.scan(data, name=name)
     reusable = data is not None and (result.error is None or result.error.type in REUSABLE_ERRORS)
     return Outcome(result.model_dump_json(), result.pages or 0, reusable,
                    result.document if keep_document else None)
 
 
-def read_source(name: str, options: LoadOptions) -> bytes | None:
-    """The file's bytes, or None to let the scan report why they cannot be read."""
-    try:
-        p = Path(name)
-        if p.stat().st_size > options.max_file_bytes:
-            return None
-        return p.read_bytes()
-    except OSError:
-        return None
+def read_source(name: str, settings: ScanSettings) -> bytes:
+    """The file's bytes, read here within the time limit; a typed error says why not."""
+    from ..loaders import read_file
+    from ..scanner import time_limit
+
+    with time_limit(settings.time_limit):
+        return read_file(name, settings.load_options().max_file_bytes)
 
 
 def failed(name: str, profile_name: str, kind: str, message: str) -> ScanResult:

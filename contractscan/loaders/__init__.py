@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..document import Document
 from ..errors import CorruptFile, IOProblem, NoText, TooLarge, UnsupportedFormat
@@ -106,20 +106,51 @@ def _load(data: bytes, source: str, options: LoadOptions) -> Document:
 
 def load_path(path: str | os.PathLike[str], options: LoadOptions | None = None) -> Document:
     options = options or LoadOptions()
-    p = Path(path)
+    return load_bytes(read_file(path, options.max_file_bytes), os.fsdecode(path), options)
+
+
+_KINDS = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """The bytes of a regular file, never more than ``max_bytes``.
+
+    Anything else is refused before it is read: a named pipe would block until a writer
+    comes, a device (``/dev/zero``, or a link to it) never ends. The size is checked on the
+    open file and the read is bounded too, for files that grow or whose size is not known.
+    """
     try:
-        size = p.stat().st_size
-        if size > options.max_file_bytes:
-            raise TooLarge(f"file is {size:,} bytes; the limit is {options.max_file_bytes:,}")
-        data = p.read_bytes()
-    except TooLarge:
-        raise
-    except IsADirectoryError:
-        raise IOProblem(f"{path} is a directory") from None
+        _check_regular(path, os.stat(path).st_mode)
+        # O_NONBLOCK: should a pipe replace the file after the check, opening it does not wait.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            st = os.fstat(fd)
+            _check_regular(path, st.st_mode)
+            if st.st_size > max_bytes:
+                raise TooLarge(f"file is {st.st_size:,} bytes; the limit is {max_bytes:,}")
+            chunks, total = [], 0
+            while chunk := os.read(fd, min(max(st.st_size, 1 << 16), max_bytes + 1 - total)):
+                chunks.append(chunk)
+                total += len(chunk)
+                if total > max_bytes:
+                    raise TooLarge(f"file is more than {max_bytes:,} bytes, the limit")
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
-        raise IOProblem(f"no such file: {path}") from None
+        raise IOProblem(f"no such file: {os.fsdecode(path)}") from None
     except PermissionError:
-        raise IOProblem(f"permission denied: {path}") from None
+        raise IOProblem(f"permission denied: {os.fsdecode(path)}") from None
     except OSError as exc:
-        raise IOProblem(f"cannot read {path}: {exc.strerror or exc}") from None
-    return load_bytes(data, str(path), options)
+        raise IOProblem(f"cannot read {os.fsdecode(path)}: {exc.strerror or exc}") from None
+
+
+def _check_regular(path: str | os.PathLike[str], mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise IOProblem(f"{os.fsdecode(path)} is a directory")
+    kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+    raise UnsupportedFormat(f"{os.fsdecode(path)} is {kind}, not a regular file: contractscan reads only "
+                            "regular files (a pipe or a device might never end)")

@@ -38,10 +38,9 @@ class ReportContext:
             return prof
         if result.documents:
             from ..profiles import Profile as _Profile
-            from ..sets import union_required
 
             return _Profile(name=result.profile or prof.name,
-                            require=union_required([d.document_type for d in result.documents], prof))
+                            require=prof.required_for_kinds([d.document_type for d in result.documents]))
         return prof.for_type(result.document_type.type if result.document_type else "default")
 
     def clause_name(self, clause_id: str) -> str:
