@@ -47,6 +47,17 @@ class ReportContext:
         rule = self.rules.get(clause_id)
         return rule.name if rule else clause_id
 
+    def value_role(self, clause_id: str) -> str:
+        """What a clause's value is ('notice', 'cure', 'governing law'), from its rule's ``value.role``
+        or the nearest dotted parent's: a bare "30 days" does not say whether it is a notice or a cure."""
+        cid = clause_id
+        while cid:
+            rule = self.rules.get(cid)
+            if rule is not None and rule.value is not None and rule.value.role:
+                return rule.value.role
+            cid = cid.rpartition(".")[0]
+        return ""
+
     def belongs(self, clause_id: str, family: str) -> bool:
         """True when a clause of ``clause_id`` counts as ``family`` (dotted parents and ``implies``)."""
         rule = self.rules.get(clause_id)
