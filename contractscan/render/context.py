@@ -43,6 +43,11 @@ class ReportContext:
                             require=prof.required_for_kinds([d.document_type for d in result.documents]))
         return prof.for_type(result.document_type.type if result.document_type else "default")
 
+    def group_of(self, result: ScanResult, clause_id: str) -> str:
+        """The checklist a required clause comes from for this result ('core', 'healthcare', 'baa')."""
+        prof = self.profile_for(result)
+        return prof.group_of(clause_id) if prof is not None else ""
+
     def clause_name(self, clause_id: str) -> str:
         rule = self.rules.get(clause_id)
         return rule.name if rule else clause_id
