@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import html
 import os
+from importlib import resources
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,15 +31,18 @@ from .. import __version__
 from ..document import Document
 from ..results import ClauseMatch, ScanResult
 from .context import ReportContext
-from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
+from .review import (
+    FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where,
+)
+from .text_flow import reflow, short_place as _short_place
 
 FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
 
 MAX_WHERE_LINKS = 6
 SEVERITIES = ("high", "medium", "low", "info")
-_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2}
-_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–"}
+_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2, "na": 3}
+_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–", "na": "n/a"}
 _PALETTE = 8
 
 
@@ -52,120 +56,13 @@ def text(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-_CSS = """
-:root{--ink:#1d2430;--muted:#5b6574;--line:#d5dae1;--bg:#fff;--soft:#f4f6f9;
---high:#b3261e;--medium:#b35c00;--low:#6b6f00;--info:#3f5f8a;--ok:#1e7b3c}
-*{box-sizing:border-box}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-color:var(--ink);background:var(--bg);margin:0 auto;max-width:1200px;padding:0 24px 48px}
-header.top{border-bottom:2px solid var(--ink);margin-bottom:16px}
-h1{font-size:1.6em;margin:20px 0 4px}h2{font-size:1.3em;margin:0 0 4px}h3{font-size:1.05em;margin:20px 0 6px}
-.meta,.small{color:var(--muted);font-size:.9em}
-code{font:0.85em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:0 3px;border-radius:3px}
-table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-th{background:var(--soft);font-weight:600}
-section.contract{border-top:3px solid var(--ink);margin-top:36px;padding-top:12px;
-content-visibility:auto;contain-intrinsic-size:auto 2500px}
-.badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:.82em;font-weight:700;
-text-transform:uppercase;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
-.s-high{color:var(--high)}.s-medium{color:var(--medium)}.s-low{color:var(--low)}.s-info{color:var(--info)}
-.s-ok{color:var(--ok)}
-tr.st-missing td:first-child{border-left:4px solid var(--high)}
-tr.st-risk td:first-child{border-left:4px solid var(--medium)}
-tr.st-present td:first-child,tr.st-found td:first-child{border-left:4px solid var(--ok)}
-ol.findings{padding-left:22px}ol.findings li{margin:8px 0}
-.rec{margin:2px 0 0;color:var(--ink)}.rec b{color:var(--muted);font-weight:600}
-.error{color:var(--high);font-weight:600}
-.warn{color:var(--medium)}
-.doctext{white-space:pre-wrap;font:14px/1.55 Georgia,"Times New Roman",serif;background:var(--soft);
-border:1px solid var(--line);padding:16px 20px;border-radius:4px;overflow-wrap:anywhere;
-content-visibility:auto;contain-intrinsic-size:auto 4000px}
-mark{border-radius:2px;padding:1px 0;color:inherit;border-bottom:2px solid}
-.f0{background:#fde7b0;border-color:#c99700}.f1{background:#cfe8ff;border-color:#2b78c2}
-.f2{background:#ffd6d6;border-color:#c23b3b}.f3{background:#d8f3d2;border-color:#3a8f2d}
-.f4{background:#eadcff;border-color:#7a4fc0}.f5{background:#ffe0c7;border-color:#cc6a1a}
-.f6{background:#d3f2ef;border-color:#21857a}.f7{background:#f3d9ec;border-color:#a84289}
-.fx{background:#e6e8ec;border-color:#7d8592}
-.tag{font:700 11px/1.2 system-ui,sans-serif;color:#fff;background:#39424f;border-radius:3px;padding:1px 5px;
-margin-right:3px;white-space:nowrap;vertical-align:1px}
-.tag.risky{background:var(--high)}
-.tag:target,li:target{outline:3px solid #f0a500;outline-offset:2px}
-.noise{color:#9aa1ab}
-.page{display:block;text-align:center;color:var(--muted);font:12px system-ui,sans-serif;border-top:1px dashed var(--line);margin:8px 0}
-ol.excerpts li{margin:6px 0}ol.excerpts blockquote{margin:2px 0 0 0;padding:4px 10px;border-left:4px solid;font-family:Georgia,serif}
-.controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:10px 0}
-.controls input,.controls select{font:inherit;padding:3px 6px}
-html:not(.js) .controls{display:none}
-#portfolio-table{font-size:.85em}#portfolio-table td.cell{text-align:center;font-weight:700}
-#portfolio-table td.c-missing{color:var(--high);background:#fdeceb}
-#portfolio-table td.c-risk{color:var(--medium);background:#fff3e3}
-#portfolio-table td.c-present,#portfolio-table td.c-found{color:var(--ok)}
-th button.sort{all:unset;cursor:pointer;font-weight:600}
-th button.sort::after{content:" \\2195";color:var(--muted)}
-th[aria-sort=ascending] button.sort::after{content:" \\2191"}th[aria-sort=descending] button.sort::after{content:" \\2193"}
-.chart text{font:12px system-ui,sans-serif;fill:var(--ink)}.chart .bar{fill:#c0392b}.chart .track{fill:var(--soft)}
-a{color:#1f5fa8}
-.scroll{overflow-x:auto}#portfolio-table td:first-child{overflow-wrap:anywhere;min-width:16em}
-.tag,li,section{scroll-margin-top:40px}
-.back{font-size:.85em}
-@media print{
-body{max-width:none;padding:0;font-size:10pt}
-.controls,.back,th button.sort::after{display:none}
-section.contract{break-before:page}
-.doctext,section.contract{content-visibility:visible}
-.doctext{background:none;border:none;padding:0;font-size:10pt}
-mark,.tag,.badge,td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-a{color:inherit;text-decoration:none}
-tr{break-inside:avoid}thead{display:table-header-group}
-.scroll{overflow:visible}#portfolio-table{font-size:8pt}#portfolio-table td.cell .small{display:none}
-#portfolio-table td:first-child{min-width:11em}
-}
-"""
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
-_SCRIPT = """
-document.documentElement.classList.add('js');
-(function(){
-// Sections off screen are not laid out (content-visibility), so their heights are estimates
-// until seen: after a jump, scroll to the target again for a few frames until it stays put.
-function settle(t,n){t.scrollIntoView({block:'start'});if(n>0){requestAnimationFrame(function(){settle(t,n-1);});}}
-function go(){var t=location.hash.length>1&&document.getElementById(decodeURIComponent(location.hash.slice(1)));if(t){settle(t,10);}}
-window.addEventListener('hashchange',go);if(location.hash){go();}
-})();
-(function(){
-var table=document.getElementById('portfolio-table');
-if(!table){return;}
-var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
-var filter=document.getElementById('filter'),missing=document.getElementById('missing-filter'),
-shown=document.getElementById('shown');
-function apply(){
-var q=filter.value.trim().toLowerCase(),m=missing.value,n=0;
-rows.forEach(function(r){
-var ok=(!q||r.textContent.toLowerCase().indexOf(q)>=0)&&(!m||(' '+r.getAttribute('data-missing')+' ').indexOf(' '+m+' ')>=0);
-r.hidden=!ok;if(ok){n++;}
-});
-shown.textContent=n+' of '+rows.length+' contracts shown';
-}
-filter.addEventListener('input',apply);missing.addEventListener('change',apply);
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
-var b=th.querySelector('button.sort');if(!b){return;}
-b.addEventListener('click',function(){
-var asc=th.getAttribute('aria-sort')!=='ascending';
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
-th.setAttribute('aria-sort',asc?'ascending':'descending');
-var numeric=th.getAttribute('data-type')==='number';
-rows.sort(function(a,c){
-var x=a.cells[col].getAttribute('data-sort'),y=c.cells[col].getAttribute('data-sort'),d;
-d=numeric?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);
-if(d===0){d=a.getAttribute('data-order')-c.getAttribute('data-order');return d;}
-return asc?d:-d;
-});
-rows.forEach(function(r){body.appendChild(r);});
-});
-});
-apply();
-})();
-"""
+
+# Plain files so they can be edited as CSS and JavaScript; hashed into the policy below.
+_CSS = _asset("report.css")
+_SCRIPT = _asset("report.js")
 
 
 def _csp_hash(source: str) -> str:
@@ -186,6 +83,8 @@ class _PortfolioRow:
     error: str | None
     counts: dict[str, int]
     cells: dict[str, FamilyRow] = field(default_factory=dict)
+    short: dict[str, str] = field(default_factory=dict)  # family -> what a risk cell says
+    documents: int = 0  # of a contract set
 
 
 class _Report:
@@ -196,6 +95,7 @@ class _Report:
         self.sections: list[str] = []
         self.rows: list[_PortfolioRow] = []
         self.families: dict[str, str] = {}  # id -> readable name, in profile order
+        self.groups: dict[str, str] = {}  # id -> the checklist that requires it (core, healthcare ...)
         self.profiles: list[str] = []
         self.excerpt_only = 0
 
@@ -207,12 +107,22 @@ class _Report:
         required = [row for row in card if row.required is not None]
         for row in required:
             self.families.setdefault(row.id, row.name)
+            self.groups.setdefault(row.id, self.context.group_of(r, row.id))
         if r.profile and r.profile not in self.profiles:
             self.profiles.append(r.profile)
+        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f, row) for f in row.findings if f.kind == "risk"))
+                 for row in required if row.status == "risk"}
         self.rows.append(_PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
-                                       severity_counts(r), {row.id: row for row in required}))
+                                       severity_counts(r), {row.id: row for row in required}, short,
+                                       len(r.documents)))
         self.sections.append(self._section(r, anchor, card))
+
+    def _risk_name(self, finding, row: FamilyRow) -> str:  # type: ignore[no-untyped-def]
+        """'no survival' for 'Confidentiality: no survival': the cell sits under the clause's name."""
+        title = finding_title(finding, self.context)
+        head, sep, tail = title.partition(": ")
+        return tail if sep else title
 
     def _section(self, r: ScanResult, anchor: str, card: list[FamilyRow]) -> str:
         out = [f'<section class="contract" id="{anchor}" aria-labelledby="{anchor}-h">',
@@ -232,6 +142,8 @@ class _Report:
         worst = max((f.severity for f in r.findings), key=lambda s: s.rank, default=None)
         out.insert(2, f'<p class="verdict s-{worst or "ok"}"><b>Verdict:</b> {e(verdict(r, self.context))}</p>')
         out.append(f'<p class="meta">{e(" · ".join(meta))}</p>')
+        if r.documents:
+            out.append(f'<p class="meta">Documents in this set: {e("; ".join(set_members(r)))}</p>')
         for w in r.warnings:
             pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
             out.append(f'<p class="warn">Warning [{e(w.type)}]: {e(w.message)}{e(pages)}</p>')
@@ -295,9 +207,13 @@ class _Report:
     def _score_row(row: FamilyRow, ids: dict[int, str]) -> str:
         sev = row.severity or "ok"
         status = f'<span class="badge s-{sev if row.status in ("missing", "risk") else "ok"}">{e(row.label)}</span>'
-        links = [f'<a href="#{ids[id(c)]}">{e(where(c) or f"chars {c.start}")}</a>' for c in row.clauses[:MAX_WHERE_LINKS]]
-        if len(row.clauses) > MAX_WHERE_LINKS:
-            links.append(f"+{len(row.clauses) - MAX_WHERE_LINKS} more")
+        places: dict[str, ClauseMatch] = {}  # one link per place, to its strongest clause
+        for c in row.clauses:
+            places.setdefault(where(c) or f"chars {c.start}", c)
+        links = [f'<a href="#{ids[id(c)]}" title="{e(place)}">{e(_short_place(place))}</a>'
+                 for place, c in list(places.items())[:MAX_WHERE_LINKS]]
+        if len(places) > MAX_WHERE_LINKS:
+            links.append(f"+{len(places) - MAX_WHERE_LINKS} more")
         risks = "".join(f'<div class="small s-{f.severity}">{e(f.message)}</div>'
                         for f in row.findings if f.kind == "risk")
         return (f'<tr class="st-{row.status}" data-family="{e(row.id)}"><td>{e(row.name)}<br><code>{e(row.id)}</code></td>'
@@ -330,64 +246,121 @@ class _Report:
         n = len(self.rows)
         unreadable = sum(1 for r in self.rows if r.error)
         with_high = sum(1 for r in self.rows if r.counts["high"])
-        fams = list(self.families.items())
+        fams = self._families_by_group()
+        groups = list(dict.fromkeys(self.groups.get(fid, "") for fid, _ in fams))
         out = ['<section id="portfolio"><h2>Portfolio</h2>',
                f'<p>{n} contracts · {unreadable} could not be read · {with_high} with high-severity findings'
                + (f" · {self.excerpt_only} shown as clause excerpts (size budget)" if self.excerpt_only else "")
                + "</p>"]
         out.append(self._chart(fams))
-        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk · – not read. '
+        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk (named) · '
+                   "n/a not on that document's checklist · – not read. "
                    "Click a column to sort; click a contract to open its review.</p>")
         options = "".join(f'<option value="{e(fid)}">{e(name)}</option>' for fid, name in fams)
+        toggles = "".join(
+            f'<label class="group-toggle"><input type="checkbox" checked data-group="{e(g)}"> {e(_group_title(g))}</label>'
+            for g in groups) if len(groups) > 1 else ""
         out.append('<div class="controls"><label>Filter <input id="filter" type="search" '
                    'placeholder="file name, word…"></label>'
                    f'<label>Missing <select id="missing-filter"><option value="">any clause</option>{options}'
-                   '</select></label><span id="shown" class="small" aria-live="polite"></span></div>')
+                   '</select></label>'
+                   + (f'<span class="groups">Columns: {toggles}</span>' if toggles else "")
+                   + '<span id="shown" class="small" aria-live="polite"></span></div>')
+        spans: list[tuple[str, int]] = []
+        for fid, _ in fams:
+            g = self.groups.get(fid, "")
+            if spans and spans[-1][0] == g:
+                spans[-1] = (g, spans[-1][1] + 1)
+            else:
+                spans.append((g, 1))
+        top = ['<th colspan="3" class="group-head"></th>'] + [
+            f'<th colspan="{k}" class="group-head" data-group="{e(g)}" scope="colgroup">{e(_group_title(g))}</th>'
+            for g, k in spans]
         head = ['<th data-type="text"><button class="sort" type="button">Contract</button></th>'] + [
             f'<th data-type="number"><button class="sort" type="button">{s.capitalize()}</button></th>'
             for s in ("high", "medium")] + [
-            f'<th data-type="number" title="{e(fid)}"><button class="sort" type="button">{e(name)}</button></th>'
+            f'<th data-type="number" title="{e(fid)}" data-group="{e(self.groups.get(fid, ""))}">'
+            f'<button class="sort" type="button">{e(name)}</button></th>'
             for fid, name in fams]
-        out.append('<div class="scroll"><table id="portfolio-table"><thead><tr>' + "".join(head) + "</tr></thead><tbody>")
+        group_row = '<tr class="groups">' + "".join(top) + "</tr>" if len(groups) > 1 else ""
+        out.append('<div class="scroll"><table id="portfolio-table"><thead>' + group_row
+                   + '<tr class="columns">' + "".join(head) + "</tr></thead><tbody>")
         for row in self.rows:
             missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
             cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
                      + (f' <span class="error small">unreadable ({e(row.error.split(":")[0])})</span>' if row.error else "")
+                     + (f' <span class="small">({row.documents} documents)</span>' if row.documents else "")
                      + "</td>"]
             for s in ("high", "medium"):
                 v = -1 if row.error else row.counts[s]
                 cells.append(f'<td data-sort="{v}">{"" if row.error else v}</td>')
             for fid, _ in fams:
                 fr = row.cells.get(fid)
-                status = "error" if row.error or fr is None else fr.status
-                label = "not read" if status == "error" else fr.label  # type: ignore[union-attr]
-                cells.append(f'<td class="cell c-{status}" data-sort="{_STATUS_RANK[status]}" title="{e(label)}">'
-                             f'{_STATUS_MARK[status]}<span class="small"> {e(label)}</span></td>')
+                status = "error" if row.error else "na" if fr is None else fr.status
+                if status == "error":
+                    label, shown, sev = "not read", "not read", ""
+                elif fr is None:
+                    label, shown, sev = "not on this document's checklist", "", ""
+                else:
+                    label = fr.label
+                    sev = f" s-{fr.severity}" if fr.severity and status in ("missing", "risk") else ""
+                    shown = row.short.get(fid) or ("missing" if status == "missing" else "")
+                group = e(self.groups.get(fid, ""))
+                cells.append(f'<td class="cell c-{status}{sev}" data-group="{group}" data-sort="{_STATUS_RANK[status]}" '
+                             f'title="{e(label)}">{_STATUS_MARK[status]}'
+                             + (f'<span class="small"> {e(shown)}</span>' if shown else "") + "</td>")
             out.append(f'<tr data-order="{row.order}" data-missing="{e(missing)}">' + "".join(cells) + "</tr>")
         out.append("</tbody></table></div></section>\n")
         return "\n".join(out)
+
+    def _families_by_group(self) -> list[tuple[str, str]]:
+        """Required families, grouped by the checklist they come from, in first-seen order."""
+        order = list(dict.fromkeys(self.groups.get(fid, "") for fid in self.families))
+        return sorted(self.families.items(), key=lambda kv: order.index(self.groups.get(kv[0], "")))
 
     def _chart(self, fams: list[tuple[str, str]]) -> str:
         read = [r for r in self.rows if not r.error]
         if not fams or not read:
             return ""
-        counts = [(name, sum(1 for r in read if fid in r.cells and r.cells[fid].status == "missing"))
-                  for fid, name in fams]
+        levels = [s for s in SEVERITIES if s != "info"] + ["info"]
+        counts = []
+        for fid, name in fams:
+            by_level = {s: 0 for s in levels}
+            for r in read:
+                fr = r.cells.get(fid)
+                if fr is not None and fr.status == "missing":
+                    by_level[str(fr.severity or "info")] += 1
+            counts.append((name, by_level))
         label_w, bar_w, h = 230, 560, 24
         height = h * len(counts) + 8
+        legend = " ".join(f'<span class="key s-{s}">■ {s}</span>' for s in levels[:3])
         parts = [f'<figure><figcaption><b>Contracts lacking each clause</b> '
-                 f'<span class="small">(of {len(read)} read)</span></figcaption>'
-                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause" '
+                 f'<span class="small">(of {len(read)} read; colour: the severity of the gap)</span> {legend}'
+                 '</figcaption>'
+                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause, by severity" '
                  f'viewBox="0 0 {label_w + bar_w + 110} {height}" width="100%" preserveAspectRatio="xMinYMin meet">']
-        for i, (name, k) in enumerate(counts):
+        for i, (name, by_level) in enumerate(counts):
             y = 4 + i * h
-            w = round(bar_w * k / len(read), 1)
+            total = sum(by_level.values())
             parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{e(name)}</text>'
-                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>'
-                         f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w}" height="{h - 8}"/>'
-                         f'<text x="{label_w + w + 6}" y="{y + 16}">{k} ({round(100 * k / len(read))}%)</text>')
+                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>')
+            x = float(label_w)
+            for level, k in by_level.items():
+                if not k:
+                    continue
+                w = round(bar_w * k / len(read), 1)
+                parts.append(f'<rect class="bar b-{level}" x="{round(x, 1)}" y="{y + 3}" width="{w}" height="{h - 8}">'
+                             f"<title>{k} {level}</title></rect>")
+                x += w
+            parts.append(f'<text x="{round(x, 1) + 6}" y="{y + 16}">{total} ({round(100 * total / len(read))}%)</text>')
         parts.append("</svg></figure>")
         return "".join(parts)
+
+
+def _group_title(group: str) -> str:
+    """'core', 'healthcare', 'baa' as a column group's heading."""
+    words = group.replace("_", " ").strip()
+    return words.upper() if len(words) <= 3 else words.capitalize()
 
 
 def _label(c: ClauseMatch) -> str:
@@ -401,7 +374,7 @@ def _highlight(doc: Document, r: ScanResult, ids: dict[int, str], family_of: dic
                risky: set[tuple[str, int, int]], context: ReportContext) -> str:
     """The text with each clause in a <mark> and a label at its start; overlaps split cleanly.
     Page starts get a marker; running headers and footers (noise) are greyed."""
-    doc_text = doc.text
+    doc_text = reflow(doc.text) if r.format == "pdf" else doc.text
     n = len(doc_text)
     starts: dict[int, list[ClauseMatch]] = {}
     for c in r.clauses:
