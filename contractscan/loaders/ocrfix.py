@@ -45,6 +45,9 @@ _FALSE_STOP = re.compile(r"(?<=[a-z])(\.)(?= [a-z]{2})")
 # "make available to. Reseller", "shall be.\nappropriately": no sentence ends on these words
 _FUNCTION_WORD_STOP = re.compile(r"(?i)(?<![\w.])(?:to|the|of|and|or|by|with|for|a|an|in|on|at|its|their|such|any|"
                                  r"shall|will|may|must|be|is|are|not|that|which)(\.)(?=[ \t]*\n?[ \t]*[A-Za-z])")
+# "cause its, personnel": no comma follows these words either
+_FUNCTION_WORD_COMMA = re.compile(r"(?i)(?<![\w.])(?:the|a|an|its|their|of|to|by|with|for|such|any|shall|will|may|"
+                                  r"must|be|each|this|from)(,)(?=[ \t]*[A-Za-z])")
 _LINE_END_STOP = re.compile(r"(?<=[a-z]{2})(\.)(?=[ \t]*\n[ \t]*[a-z]{2})")
 # "8 14.7. This Agreement": a speck or a page mark read before the section number
 _GLUED_NUMBER = re.compile(r"(?m)^([ \t]*\S{1,2}[ \t]+)(?=\d{1,3}(?:\.\d{1,3})+\.?[ \t]+[A-Z])")
@@ -201,7 +204,7 @@ def corrections(text: str) -> list[Edit]:
         right = re.match(r"[A-Za-z]+", text[m.end():m.end() + 20])
         if left and right and _known(left.group()) and _known(right.group()):
             add(m.start(1), m.end(1), " ")
-    for rx in (_FUNCTION_WORD_STOP, _LINE_END_STOP):
+    for rx in (_FUNCTION_WORD_STOP, _FUNCTION_WORD_COMMA, _LINE_END_STOP):
         for m in rx.finditer(text):
             left = re.search(r"[A-Za-z]+$", text[max(0, m.start(1) - 20):m.start(1)])
             if left and left.group().lower() not in _ABBREVIATIONS:
