@@ -178,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--exclude-seed", type=int, default=17)
     ap.add_argument("--exclude-max-pages", type=int, default=15)
     ap.add_argument("--names", default="", help="comma-separated PDF names: scan these, not a draw")
+    ap.add_argument("--no-correct", action="store_true", help="match OCR pages as read (what the correction adds)")
     ap.add_argument("--fresh", action="store_true", help="OCR again, ignoring cached OCR text")
     ap.add_argument("--json", type=Path, help="write the rows here")
     ap.add_argument("--quiet", action="store_true", help="only the overall figures")
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
 
     seconds = cache_ocr(args.work, args.fresh)
     analyzer = contractscan.Analyzer(profile=args.profile, time_limit=None,
-                                     load_options=LoadOptions(ocr_page_timeout=300))
+                                     load_options=LoadOptions(ocr_page_timeout=300, ocr_correct=not args.no_correct))
     chosen: list[Path] = []
     wanted = {x for x in args.names.split(",") if x}
     for data_dir in args.data_dirs:
