@@ -95,8 +95,7 @@ class Analyzer:
         self.rules: list[Rule] = load_rules(rules)
 
         self.load_options = load_options or LoadOptions()
-        self.nlp = build_nlp(model)
-        self.matcher = ClauseMatcher(self.rules, self.nlp)
+        self.nlp, self.matcher = _pipeline(model, self.rules, build_nlp, ClauseMatcher)
         if second_opinion is None:
             second_opinion = DEFAULT_ON
         self.second_opinion = shipped() if second_opinion is True else second_opinion or None
@@ -172,6 +171,28 @@ class Analyzer:
                                  error=ScanError(type=problem.type, message=problem.message))
             else:
                 yield self.scan(path)
+
+
+_PIPELINES: dict[tuple, tuple] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def _pipeline(model: str | None, rules: list[Rule], build_nlp, matcher) -> tuple:
+    """spaCy and the compiled matcher for these rules, built once per process: every
+    ``contractscan.scan()`` call, and every Analyzer with other settings, reuses them
+    (building them costs more than scanning a short contract). ``load_rules`` gives the
+    same Rule objects for the same rule files, which the key holds on to."""
+    k = (model, tuple(map(id, rules)))
+    with _PIPELINES_LOCK:
+        found = _PIPELINES.get(k)
+        if found is None:
+            # spaCy's pipeline does not depend on the rules: share it
+            nlp = next((v[1] for kk, v in _PIPELINES.items() if kk[0] == model), None) or build_nlp(model)
+            found = (tuple(rules), nlp, matcher(rules, nlp))
+            if len(_PIPELINES) >= 4:  # other rule files come and go: keep the latest few
+                del _PIPELINES[next(iter(_PIPELINES))]
+            _PIPELINES[k] = found
+    return found[1], found[2]
 
 
 _OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep
