@@ -33,7 +33,6 @@ class Cue(BaseModel):
         default=False,
         description="a title cue any agreement has ('... Agreement'): it does not count on a title line "
         "where another kind's specific cue fires ('Non-Disclosure Agreement')")
-    _compiled: re.Pattern[str] | None = None
 
     @field_validator("regex")
     @classmethod
@@ -46,9 +45,23 @@ class Cue(BaseModel):
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.regex, re.I | re.M)
-        return self._compiled
+        return _compiled(self.regex)  # not a private attribute: pydantic's lookup of those is slow
+
+
+@lru_cache(maxsize=None)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.I | re.M)
+
+
+@lru_cache(maxsize=None)
+def _needed_words(regex: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of words such that every match of the cue holds one word of each (in ``fold``-ed
+    text), most selective first."""
+    # imported here: the speed-ups live with the matcher, which loads spaCy
+    from .match.accel.literals import literal_options
+
+    # ASCII words only: fold() maps onto ASCII every letter re.IGNORECASE equates with one
+    return tuple(o for o in literal_options(regex, re.I | re.M) if all(w.isascii() for w in o))
 
 
 class TypeCues(BaseModel):
@@ -167,7 +180,11 @@ def _title_score(cue: Cue, lines: list[str], settings: Settings,
     return 0.0, None
 
 
-def _count_score(cue: Cue, texts: list[str]) -> tuple[float, int]:
+def _count_score(cue: Cue, texts: list[str], folded: str | None = None) -> tuple[float, int]:
+    """What the cue adds up to in ``texts``, and its hits. ``folded``: the texts, case-folded
+    (``fold``), when a cue none of whose needed words they hold may be skipped."""
+    if folded is not None and any(not any(w in folded for w in words) for words in _needed_words(cue.regex)):
+        return 0.0, 0  # it cannot match: no need to scan the whole contract with it
     hits = sum(len(cue.pattern.findall(t)) for t in texts)
     cap = cue.max if cue.max is not None else cue.weight
     return min(cap, hits * cue.weight), hits
@@ -178,6 +195,9 @@ def detect_type(text: str, headings: list[str], rules: TypeRules | None = None) 
     rules = rules or load_type_rules()
     s = rules.settings
     lines = title_lines(text, s)
+    from .match.accel.prefixes import fold
+
+    folded = fold(text)
     opening = text[: s.opening_chars]
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -208,7 +228,7 @@ def detect_type(text: str, headings: list[str], rules: TypeRules | None = None) 
                 first = next(h for h in headings if cue.pattern.search(h))
                 ev.append(f'heading "{first[:60]}"' + (f" (+{n - 1})" if n > 1 else ""))
         for cue in cues.body:
-            w, n = _count_score(cue, [text])
+            w, n = _count_score(cue, [text], folded)
             if w:
                 total += w
                 m = cue.pattern.search(text)

@@ -94,16 +94,20 @@ class AcceleratedSearch:
         folded_full = [fold(t) for t in full]
         folded_own = [fold(own[si]) if si in lead_of else folded_full[si] for si in range(len(own))]
         index = LiteralIndex(lower_same_length(sentences.flat), sentences.starts, sentences.ends)
+        by_literals: dict[tuple[str, ...] | None, list[int]] = {}  # patterns share literal sets
         for i, p in enumerate(self.patterns):
-            candidates = index.holding_any(p.literals)
-            if p.literals is not None and lead_of:
-                # An item is read after its lead-in, and that after its own: a literal anywhere
-                # up the chain makes the item a candidate.
-                found = set(candidates)
-                for item in items:  # a lead-in comes before its items
-                    if lead_of[item] in found:
-                        found.add(item)
-                candidates = sorted(found)
+            candidates = by_literals.get(p.literals)
+            if candidates is None:
+                candidates = index.holding_any(p.literals)
+                if p.literals is not None and lead_of:
+                    # An item is read after its lead-in, and that after its own: a literal anywhere
+                    # up the chain makes the item a candidate.
+                    found = set(candidates)
+                    for item in items:  # a lead-in comes before its items
+                        if lead_of[item] in found:
+                            found.add(item)
+                    candidates = sorted(found)
+                by_literals[p.literals] = candidates
             gate = p.gate
             if gate is not None:
                 candidates = gate.keep(candidates, folded_full)
