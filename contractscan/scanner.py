@@ -54,6 +54,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
     def expire(signum, frame):
         expired.append(True)
+        # Should this exception be swallowed (the alarm landed in a finaliser or a gc callback,
+        # which Python only reports), fire again soon rather than let the file run to its end.
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
         raise ScanTimeout(message)
 
     previous = signal.signal(signal.SIGALRM, expire)

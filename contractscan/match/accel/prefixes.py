@@ -15,7 +15,10 @@ import functools
 import re
 from collections.abc import Iterator
 
-from ...cache import compile_regex
+try:
+    from ...cache import compile_regex  # regexes compiled once, kept on disk
+except ImportError:  # this module alone (the tests run it on each Python without the package)
+    compile_regex = re.compile
 from ._re_internals import constants as _c
 from ._re_internals import parser as _sre_parse
 
