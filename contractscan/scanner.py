@@ -125,11 +125,11 @@ class Analyzer:
         text = _mask_noise(doc)
         kind = detect_type(text, [p.heading for p in passages if p.heading and not p.in_toc])
         profile = self.profile.for_type(kind.type)
-        matches = self.matcher.match(doc, passages, text)
+        matches, references = self.matcher.match_with_references(doc, passages, text)
         resolve_values(matches, self._rules_by_id, TermIndex.build(text))
         sections = SectionIndex(passages, len(text))
         sections.add_matches(matches, self._rules_by_id)
-        present, findings = judge(doc, matches, self.rules, profile, text, sections)
+        present, findings = judge(doc, matches, self.rules, profile, text, sections, references)
         if self.second_opinion is not None:
             findings = self.second_opinion.revise(doc, passages, text, findings, self._rules_by_id)
         return ScanResult(
