@@ -110,11 +110,9 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
             c = first[cid]
             name = Text(context.clause_name(cid), style="bold")
             detail = Text(cid, style="dim") + Text(" · " + one_line(where(c) or "no page or section"))
-            if c.document:
-                detail = Text(one_line(c.document.rsplit("/", 1)[-1]) + ", ") + detail
             if count[cid] > 1:
                 detail.append(f" (+{count[cid] - 1} more)", style="dim")
-            value = role_value(c)
+            value = role_value(c, context)
             if value:
                 detail.append(f"  [{one_line(value)}]", style="cyan")
             detail.append("\n" + _quote(c.text), style="dim")
