@@ -11,6 +11,10 @@ import argparse
 import math
 import os
 import sys
+
+# No pydantic plugin takes part in a scan: do not look through every installed package for one
+# at start-up (workers inherit it)
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
