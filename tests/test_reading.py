@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fixtures import constructions as cx
 
 from contractscan.loaders import load_bytes
@@ -225,3 +227,30 @@ def test_an_exclusion_vetoes_only_its_own_list_item(analyzer):
 def test_the_role_is_in_the_explanation(analyzer):
     clause = analyzer.scan(cx.NON_COMPETE).clauses_for("non_compete")[0]
     assert clause.explanation is not None and clause.explanation.role == "operative"
+
+
+# ---------------------------------------------------------------- breach-notice deadlines
+
+@pytest.mark.parametrize("duty,days", cx.BREACH_DEADLINES, ids=[str(i) for i in range(len(cx.BREACH_DEADLINES))])
+def test_breach_notice_deadline_in_the_wordings_baas_use(analyzer, duty, days):
+    found = analyzer.scan(cx.baa(duty)).clauses_for("data_breach_notification")
+    assert found, "the breach-notice duty was not found"
+    assert min(c.days for c in found if c.days is not None) == days
+
+
+def test_notice_of_a_breach_of_the_agreement_is_not_a_breach_notice(analyzer):
+    text = cx.baa("The Licensee shall notify the Licensor of any Breach of this Agreement by a sublicensee.")
+    assert not analyzer.scan(text).clauses_for("data_breach_notification")
+
+
+# ---------------------------------------------------------------- governing law, varied wordings
+
+@pytest.mark.parametrize("sentence,state", cx.GOVERNING_LAW_WORDINGS,
+                         ids=[s for _, s in cx.GOVERNING_LAW_WORDINGS])
+def test_governing_law_in_the_wordings_modern_templates_use(analyzer, sentence, state):
+    assert _one(analyzer.scan(cx.miscellaneous(sentence)), "governing_law").value == state
+
+
+def test_laws_named_for_their_subject_matter_are_not_a_governing_law(analyzer):
+    text = cx.miscellaneous("Data Protection Law applies to all processing of Personal Data under this Agreement.")
+    assert not analyzer.scan(text).clauses_for("governing_law")
