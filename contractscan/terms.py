@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .loaders.docx import is_term_label
+from .loaders.key_terms import is_term_label
 from .values import normalise_jurisdiction, recase_all_caps, to_days
 
 if TYPE_CHECKING:

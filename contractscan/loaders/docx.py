@@ -35,9 +35,13 @@ from ..document import Document, LoadWarning
 from ..errors import ContractScanError, CorruptFile, NoText, TooLarge
 from . import LoadOptions
 from .cleanup import normalise_text
+from .key_terms import PAGE_MARK as _PAGE_MARK
+from .key_terms import key_term_row
+from .word_numbering import Numbering
+from .wordml import (
+    ALTERNATE, CUSTOM_XML, DEL, FALLBACK, INS, MOVE_FROM, MOVE_TO, P, SDT, SDT_CONTENT, TBL, TC, TR, TXBX, T, w,
+)
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _FOOTNOTES_REL = "/footnotes"
@@ -45,20 +49,6 @@ _ENDNOTES_REL = "/endnotes"
 _NUMBERING_REL = "/numbering"
 _STYLES_REL = "/styles"
 
-
-# Where Word last began a new page; a Unicode noncharacter, so no document text holds it.
-_PAGE_MARK = "\ufdd0"
-
-
-def w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-P, TBL, TR, TC, R, T = w("p"), w("tbl"), w("tr"), w("tc"), w("r"), w("t")
-SDT, SDT_CONTENT, CUSTOM_XML = w("sdt"), w("sdtContent"), w("customXml")
-INS, DEL, MOVE_TO, MOVE_FROM = w("ins"), w("del"), w("moveTo"), w("moveFrom")
-TXBX = w("txbxContent")
-ALTERNATE, FALLBACK = f"{{{MC_NS}}}AlternateContent", f"{{{MC_NS}}}Fallback"
 # Parts of a paragraph whose text a reader does not see.
 _HIDDEN = {
     w("pPr"), w("rPr"), DEL, MOVE_FROM, w("delText"), w("instrText"), w("delInstrText"), FALLBACK,
@@ -149,187 +139,6 @@ class _Package:
         return None
 
 
-# ---------------------------------------------------------------- numbering
-
-
-@dataclass
-class _Level:
-    start: int = 1
-    fmt: str = "decimal"
-    text: str = ""
-    legal: bool = False
-    style: str | None = None
-
-
-@dataclass
-class _Num:
-    abstract: str
-    starts: dict[int, int] = field(default_factory=dict)
-    levels: dict[int, _Level] = field(default_factory=dict)
-
-
-def _val(el: etree._Element | None, tag: str) -> str | None:
-    if el is None:
-        return None
-    child = el.find(w(tag))
-    return None if child is None else child.get(w("val"))
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return int(value) if value is not None else default
-    except ValueError:
-        return default
-
-
-def _level(lvl: etree._Element) -> _Level:
-    return _Level(
-        start=_int(_val(lvl, "start"), 1),
-        fmt=_val(lvl, "numFmt") or "decimal",
-        text=_val(lvl, "lvlText") or "",
-        legal=lvl.find(w("isLgl")) is not None and _val(lvl, "isLgl") not in ("0", "false"),
-        style=_val(lvl, "pStyle"),
-    )
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-                          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
-        while n >= value:
-            out.append(digits)
-            n -= value
-    return "".join(out)
-
-
-def _letters(n: int) -> str:
-    # Word repeats the letter: a..z, aa..zz, aaa..
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else ""
-
-
-def _format(n: int, fmt: str) -> str:
-    if fmt == "lowerRoman":
-        return _roman(n)
-    if fmt == "upperRoman":
-        return _roman(n).upper()
-    if fmt == "lowerLetter":
-        return _letters(n)
-    if fmt == "upperLetter":
-        return _letters(n).upper()
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    return str(n)
-
-
-class _Numbering:
-    """Counters of Word's automatic numbering, advanced paragraph by paragraph."""
-
-    def __init__(self, numbering: etree._Element | None, styles: etree._Element | None) -> None:
-        self.abstracts: dict[str, dict[int, _Level]] = {}
-        self.abstract_links: dict[str, str] = {}  # abstractNum -> style it takes its definition from
-        self.nums: dict[str, _Num] = {}
-        self.style_num: dict[str, tuple[str | None, int | None]] = {}
-        self.style_base: dict[str, str] = {}
-        self.counters: dict[str, list[int | None]] = {}
-        self.seen: set[str] = set()
-        if numbering is not None:
-            for ab in numbering.iter(w("abstractNum")):
-                aid = ab.get(w("abstractNumId"), "")
-                self.abstracts[aid] = {_int(l.get(w("ilvl")), 0): _level(l) for l in ab.iter(w("lvl"))}
-                link = _val(ab, "numStyleLink")
-                if link:
-                    self.abstract_links[aid] = link
-            for num in numbering.iter(w("num")):
-                entry = _Num(abstract=_val(num, "abstractNumId") or "")
-                for ov in num.iter(w("lvlOverride")):
-                    ilvl = _int(ov.get(w("ilvl")), 0)
-                    start = _val(ov, "startOverride")
-                    if start is not None:
-                        entry.starts[ilvl] = _int(start, 1)
-                    lvl = ov.find(w("lvl"))
-                    if lvl is not None:
-                        entry.levels[ilvl] = _level(lvl)
-                self.nums[num.get(w("numId"), "")] = entry
-        if styles is not None:
-            for st in styles.iter(w("style")):
-                sid = st.get(w("styleId"), "")
-                ppr = st.find(w("pPr"))
-                numpr = ppr.find(w("numPr")) if ppr is not None else None
-                if numpr is not None:
-                    ilvl = _val(numpr, "ilvl")
-                    self.style_num[sid] = (_val(numpr, "numId"), None if ilvl is None else _int(ilvl, 0))
-                base = _val(st, "basedOn")
-                if base:
-                    self.style_base[sid] = base
-
-    def _from_style(self, style: str | None) -> tuple[str | None, int | None, str | None]:
-        seen = set()
-        while style and style not in seen:
-            seen.add(style)
-            if style in self.style_num:
-                num_id, ilvl = self.style_num[style]
-                return num_id, ilvl, style
-            style = self.style_base.get(style)
-        return None, None, None
-
-    def _levels(self, num: _Num) -> tuple[str, dict[int, _Level]]:
-        aid = num.abstract
-        link = self.abstract_links.get(aid)
-        if link:  # the definition lives with a numbering style
-            linked, _, _ = self._from_style(link)
-            if linked in self.nums:
-                aid = self.nums[linked].abstract
-        return aid, self.abstracts.get(aid, {})
-
-    def label(self, p: etree._Element) -> str | None:
-        """The number Word shows before paragraph ``p`` (advancing the counters), or None."""
-        ppr = p.find(w("pPr"))
-        numpr = ppr.find(w("numPr")) if ppr is not None else None
-        num_id = _val(numpr, "numId")
-        ilvl_raw = _val(numpr, "ilvl")
-        ilvl = None if ilvl_raw is None else _int(ilvl_raw, 0)
-        style_id = _val(ppr, "pStyle")
-        if num_id is None:
-            num_id, style_ilvl, style_id = self._from_style(style_id)
-            ilvl = ilvl if ilvl is not None else style_ilvl
-        if not num_id or num_id == "0" or num_id not in self.nums:
-            return None
-        num = self.nums[num_id]
-        aid, levels = self._levels(num)
-        if ilvl is None:  # a numbered style: the level that names the style
-            ilvl = next((i for i, lv in levels.items() if style_id and lv.style == style_id), 0)
-        ilvl = max(0, min(ilvl, 8))
-        defs = {**levels, **num.levels}
-        lvl = defs.get(ilvl)
-        if lvl is None:
-            return None
-        counters = self.counters.setdefault(aid, [None] * 9)
-        if num_id not in self.seen:
-            self.seen.add(num_id)
-            for level, start in num.starts.items():
-                if 0 <= level < 9:
-                    counters[level] = start - 1
-                    for deeper in range(level + 1, 9):
-                        counters[deeper] = None
-        current = counters[ilvl]
-        counters[ilvl] = lvl.start if current is None else current + 1
-        for deeper in range(ilvl + 1, 9):
-            counters[deeper] = None
-        if lvl.fmt in ("bullet", "none") or not lvl.text:
-            return None
-
-        def part(m: re.Match[str]) -> str:
-            k = int(m.group(1)) - 1
-            if not 0 <= k < 9:
-                return ""
-            level = defs.get(k, _Level())
-            value = counters[k] if counters[k] is not None else level.start
-            return _format(value, "decimal" if (lvl.legal and k < ilvl) else level.fmt)
-
-        label = re.sub(r"%([1-9])", part, lvl.text).strip()
-        return label or None
-
-
 # ---------------------------------------------------------------- the text
 
 
@@ -344,7 +153,7 @@ def _children(el: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 @dataclass
 class _Reader:
-    numbering: _Numbering
+    numbering: Numbering
     footnote_order: list[str] = field(default_factory=list)
     endnote_order: list[str] = field(default_factory=list)
 
@@ -423,45 +232,6 @@ class _Reader:
                 self._inline(child, parts, boxes)
 
 
-_ROW_NUMBER = re.compile(r"^\(?[0-9A-Za-z]{1,3}[.)]?$")
-_LABEL_END = re.compile(r"[.;,]$")
-_PLACEHOLDER = re.compile(r"^[\[\]●•_.…\-–—*\s]*$|^\[[^\]]*\]\.?$")
-_WORD = re.compile(r"[^\W\d_]{3}")  # a label names something: "1c" or "A" is a row number
-_NOT_LABEL = re.compile(r"[\n:]|__")  # a line break, a colon inside, a blank to sign on
-
-
-def is_term_label(text: str) -> bool:
-    """A key-terms table's label cell: a short name ('Governing Law', 'Response Period:'), not a sentence."""
-    label = text.strip().rstrip(":").strip()
-    words = label.split()
-    return (0 < len(words) <= 8 and len(label) <= 60 and not _NOT_LABEL.search(label) and not _LABEL_END.search(label)
-            and label[:1].isalnum() and _WORD.search(label) is not None)
-
-
-def key_term_row(cells: list[list[str]]) -> list[str]:
-    """A table row's paragraphs; a label cell and its value cell read as one "Label: value" passage.
-
-    Cover pages and order forms state key terms in two-column tables ("Governing Law" |
-    "The State of Delaware"); read cell by cell, the label and the value were two fragments
-    and neither was a clause. A leading row-number cell is kept as the passage's number.
-    """
-    filled = [[p for p in cell if p.replace(_PAGE_MARK, "").strip()] for cell in cells]
-    filled = [c for c in filled if c]
-    number = ""
-    if len(filled) == 3 and len(filled[0]) == 1 and _ROW_NUMBER.match(filled[0][0].replace(_PAGE_MARK, "").strip()):
-        number = filled[0][0].replace(_PAGE_MARK, "").strip() + " "
-        filled = filled[1:]
-    if len(filled) != 2 or len(filled[0]) != 1 or not is_term_label(filled[0][0].replace(_PAGE_MARK, "")):
-        return [p for cell in cells for p in cell]
-    if _PLACEHOLDER.match(" ".join(filled[1]).replace(_PAGE_MARK, "").strip()):
-        return [p for cell in cells for p in cell]  # "[Specify]": the template leaves the term to fill in
-    raw_label = filled[0][0]
-    marks = _PAGE_MARK * raw_label.count(_PAGE_MARK)
-    label = raw_label.replace(_PAGE_MARK, "").strip().rstrip(":").strip()
-    first, *rest = filled[1]
-    return [f"{marks}{number}{label}: {first.strip()}", *rest]
-
-
 def _tracked_changes(root: etree._Element | None) -> int:
     if root is None:
         return 0
@@ -492,7 +262,7 @@ def load_docx(data: bytes, source: str, options: LoadOptions) -> Document:
     body = body_root.find(w("body"))
     if body is None:
         raise CorruptFile("the DOCX main document has no body")
-    numbering = _Numbering(
+    numbering = Numbering(
         package.xml(package.related(main, _NUMBERING_REL) or "word/numbering.xml"),
         package.xml(package.related(main, _STYLES_REL) or "word/styles.xml"),
     )

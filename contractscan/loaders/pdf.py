@@ -89,7 +89,7 @@ def _pdfium_page_text(textpage) -> str:
 
 def label_term_rows(text: str, labels: list[str]) -> str:
     """Each key-terms row starts a passage, its label followed by a colon, in reading order."""
-    from .docx import is_term_label
+    from .key_terms import is_term_label
 
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     i = 0

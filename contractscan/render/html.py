@@ -21,6 +21,7 @@ import bisect
 import hashlib
 import html
 import os
+from importlib import resources
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -52,120 +53,13 @@ def text(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-_CSS = """
-:root{--ink:#1d2430;--muted:#5b6574;--line:#d5dae1;--bg:#fff;--soft:#f4f6f9;
---high:#b3261e;--medium:#b35c00;--low:#6b6f00;--info:#3f5f8a;--ok:#1e7b3c}
-*{box-sizing:border-box}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-color:var(--ink);background:var(--bg);margin:0 auto;max-width:1200px;padding:0 24px 48px}
-header.top{border-bottom:2px solid var(--ink);margin-bottom:16px}
-h1{font-size:1.6em;margin:20px 0 4px}h2{font-size:1.3em;margin:0 0 4px}h3{font-size:1.05em;margin:20px 0 6px}
-.meta,.small{color:var(--muted);font-size:.9em}
-code{font:0.85em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:0 3px;border-radius:3px}
-table{border-collapse:collapse;width:100%;margin:6px 0}
-th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-th{background:var(--soft);font-weight:600}
-section.contract{border-top:3px solid var(--ink);margin-top:36px;padding-top:12px;
-content-visibility:auto;contain-intrinsic-size:auto 2500px}
-.badge{display:inline-block;border-radius:3px;padding:0 6px;font-size:.82em;font-weight:700;
-text-transform:uppercase;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
-.s-high{color:var(--high)}.s-medium{color:var(--medium)}.s-low{color:var(--low)}.s-info{color:var(--info)}
-.s-ok{color:var(--ok)}
-tr.st-missing td:first-child{border-left:4px solid var(--high)}
-tr.st-risk td:first-child{border-left:4px solid var(--medium)}
-tr.st-present td:first-child,tr.st-found td:first-child{border-left:4px solid var(--ok)}
-ol.findings{padding-left:22px}ol.findings li{margin:8px 0}
-.rec{margin:2px 0 0;color:var(--ink)}.rec b{color:var(--muted);font-weight:600}
-.error{color:var(--high);font-weight:600}
-.warn{color:var(--medium)}
-.doctext{white-space:pre-wrap;font:14px/1.55 Georgia,"Times New Roman",serif;background:var(--soft);
-border:1px solid var(--line);padding:16px 20px;border-radius:4px;overflow-wrap:anywhere;
-content-visibility:auto;contain-intrinsic-size:auto 4000px}
-mark{border-radius:2px;padding:1px 0;color:inherit;border-bottom:2px solid}
-.f0{background:#fde7b0;border-color:#c99700}.f1{background:#cfe8ff;border-color:#2b78c2}
-.f2{background:#ffd6d6;border-color:#c23b3b}.f3{background:#d8f3d2;border-color:#3a8f2d}
-.f4{background:#eadcff;border-color:#7a4fc0}.f5{background:#ffe0c7;border-color:#cc6a1a}
-.f6{background:#d3f2ef;border-color:#21857a}.f7{background:#f3d9ec;border-color:#a84289}
-.fx{background:#e6e8ec;border-color:#7d8592}
-.tag{font:700 11px/1.2 system-ui,sans-serif;color:#fff;background:#39424f;border-radius:3px;padding:1px 5px;
-margin-right:3px;white-space:nowrap;vertical-align:1px}
-.tag.risky{background:var(--high)}
-.tag:target,li:target{outline:3px solid #f0a500;outline-offset:2px}
-.noise{color:#9aa1ab}
-.page{display:block;text-align:center;color:var(--muted);font:12px system-ui,sans-serif;border-top:1px dashed var(--line);margin:8px 0}
-ol.excerpts li{margin:6px 0}ol.excerpts blockquote{margin:2px 0 0 0;padding:4px 10px;border-left:4px solid;font-family:Georgia,serif}
-.controls{display:flex;gap:16px;align-items:center;flex-wrap:wrap;margin:10px 0}
-.controls input,.controls select{font:inherit;padding:3px 6px}
-html:not(.js) .controls{display:none}
-#portfolio-table{font-size:.85em}#portfolio-table td.cell{text-align:center;font-weight:700}
-#portfolio-table td.c-missing{color:var(--high);background:#fdeceb}
-#portfolio-table td.c-risk{color:var(--medium);background:#fff3e3}
-#portfolio-table td.c-present,#portfolio-table td.c-found{color:var(--ok)}
-th button.sort{all:unset;cursor:pointer;font-weight:600}
-th button.sort::after{content:" \\2195";color:var(--muted)}
-th[aria-sort=ascending] button.sort::after{content:" \\2191"}th[aria-sort=descending] button.sort::after{content:" \\2193"}
-.chart text{font:12px system-ui,sans-serif;fill:var(--ink)}.chart .bar{fill:#c0392b}.chart .track{fill:var(--soft)}
-a{color:#1f5fa8}
-.scroll{overflow-x:auto}#portfolio-table td:first-child{overflow-wrap:anywhere;min-width:16em}
-.tag,li,section{scroll-margin-top:40px}
-.back{font-size:.85em}
-@media print{
-body{max-width:none;padding:0;font-size:10pt}
-.controls,.back,th button.sort::after{display:none}
-section.contract{break-before:page}
-.doctext,section.contract{content-visibility:visible}
-.doctext{background:none;border:none;padding:0;font-size:10pt}
-mark,.tag,.badge,td.cell{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-a{color:inherit;text-decoration:none}
-tr{break-inside:avoid}thead{display:table-header-group}
-.scroll{overflow:visible}#portfolio-table{font-size:8pt}#portfolio-table td.cell .small{display:none}
-#portfolio-table td:first-child{min-width:11em}
-}
-"""
+def _asset(name: str) -> str:
+    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
 
-_SCRIPT = """
-document.documentElement.classList.add('js');
-(function(){
-// Sections off screen are not laid out (content-visibility), so their heights are estimates
-// until seen: after a jump, scroll to the target again for a few frames until it stays put.
-function settle(t,n){t.scrollIntoView({block:'start'});if(n>0){requestAnimationFrame(function(){settle(t,n-1);});}}
-function go(){var t=location.hash.length>1&&document.getElementById(decodeURIComponent(location.hash.slice(1)));if(t){settle(t,10);}}
-window.addEventListener('hashchange',go);if(location.hash){go();}
-})();
-(function(){
-var table=document.getElementById('portfolio-table');
-if(!table){return;}
-var body=table.tBodies[0],rows=Array.prototype.slice.call(body.rows);
-var filter=document.getElementById('filter'),missing=document.getElementById('missing-filter'),
-shown=document.getElementById('shown');
-function apply(){
-var q=filter.value.trim().toLowerCase(),m=missing.value,n=0;
-rows.forEach(function(r){
-var ok=(!q||r.textContent.toLowerCase().indexOf(q)>=0)&&(!m||(' '+r.getAttribute('data-missing')+' ').indexOf(' '+m+' ')>=0);
-r.hidden=!ok;if(ok){n++;}
-});
-shown.textContent=n+' of '+rows.length+' contracts shown';
-}
-filter.addEventListener('input',apply);missing.addEventListener('change',apply);
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
-var b=th.querySelector('button.sort');if(!b){return;}
-b.addEventListener('click',function(){
-var asc=th.getAttribute('aria-sort')!=='ascending';
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
-th.setAttribute('aria-sort',asc?'ascending':'descending');
-var numeric=th.getAttribute('data-type')==='number';
-rows.sort(function(a,c){
-var x=a.cells[col].getAttribute('data-sort'),y=c.cells[col].getAttribute('data-sort'),d;
-d=numeric?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);
-if(d===0){d=a.getAttribute('data-order')-c.getAttribute('data-order');return d;}
-return asc?d:-d;
-});
-rows.forEach(function(r){body.appendChild(r);});
-});
-});
-apply();
-})();
-"""
+
+# Plain files so they can be edited as CSS and JavaScript; hashed into the policy below.
+_CSS = _asset("report.css")
+_SCRIPT = _asset("report.js")
 
 
 def _csp_hash(source: str) -> str:
