@@ -254,3 +254,16 @@ def test_governing_law_in_the_wordings_modern_templates_use(analyzer, sentence, 
 def test_laws_named_for_their_subject_matter_are_not_a_governing_law(analyzer):
     text = cx.miscellaneous("Data Protection Law applies to all processing of Personal Data under this Agreement.")
     assert not analyzer.scan(text).clauses_for("governing_law")
+
+
+# ---------------------------------------------------------------- abbreviations; cap amounts
+
+def test_an_abbreviation_inside_the_sentence_does_not_cut_the_clause(analyzer):
+    assert "liability.limitation" in _ids(analyzer, cx.ABBREVIATED_PARTY)
+    assert "liability.limitation" in _ids(analyzer, cx.ABBREVIATED_COMPANY)
+
+
+@pytest.mark.parametrize("sentence,value", cx.CAP_VALUES, ids=[str(i) for i in range(len(cx.CAP_VALUES))])
+def test_the_cap_amount_is_read_from_long_and_interrupted_sentences(analyzer, sentence, value):
+    caps = analyzer.scan(f"SERVICES AGREEMENT\n\n12. Limitation of Liability\n\n{sentence}\n").clauses_for("liability.cap")
+    assert any(c.value and value in c.value for c in caps), [c.value for c in caps]
