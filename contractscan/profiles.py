@@ -37,6 +37,13 @@ class Profile(BaseModel):
 
     # by_type resolved into profiles by load_profile
     _for_type: dict[str, Profile] = PrivateAttr(default_factory=dict)
+    # clause id -> the profile in the extends chain that first requires it (core, outsourcing ...)
+    _groups: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def group_of(self, clause_id: str) -> str:
+        """Which checklist brought a requirement in: 'core' for confidentiality under the healthcare
+        profile, 'healthcare' for HIPAA terms. Reports group their columns by it."""
+        return self._groups.get(clause_id, self.name)
 
     @property
     def automatic(self) -> bool:
@@ -121,10 +128,12 @@ def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, 
         if base_key in _seen + (key,):
             raise RuleError(f"{prof.source_file}: field extends: profiles extend each other in a loop")
         base = load_profile(base_ref, _seen + (key,))
+        own = prof.require
         prof = prof.model_copy(
             update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options},
                     "by_type": {**base.by_type, **prof.by_type}}
         )
+        prof._groups = {**{cid: prof.name for cid in own}, **{cid: base.group_of(cid) for cid in base.require}}
     if prof.by_type:
         if "default" not in prof.by_type:
             raise RuleError(f"{prof.source_file}: field by_type: give a 'default' profile for other documents")

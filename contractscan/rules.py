@@ -86,6 +86,8 @@ class ValueSpec(_Strict):
     regex: str | list[str]
     normalise: Literal["text", "days", "jurisdiction", "amount"] = "text"
     aliases: dict[str, str] = Field(default_factory=dict)
+    role: str | None = Field(
+        None, description="what the value is, shown before it in reports: 'notice', 'cure', 'governing law'")
 
     @field_validator("regex")
     @classmethod

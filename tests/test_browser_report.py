@@ -123,7 +123,11 @@ def test_portfolio_sorts_and_filters(report, browser):
         m.dispatchEvent(new Event('change')); })()""")
     shown = js(names)
     assert "courier-services.txt" in " ".join(shown) and "lab-services.docx" not in " ".join(shown)
-    assert js("document.querySelectorAll('svg.chart rect.bar').length") == 7
+    # one bar per clause family, coloured by the severity of the gap
+    assert js("document.querySelectorAll('svg.chart text[text-anchor=end]').length") == 7
+    assert js("[...document.querySelectorAll('svg.chart rect.bar')].every(b => /\\bb-(high|medium|low|info)\\b/.test(b.getAttribute('class')))")
+    assert js("getComputedStyle(document.querySelector('svg.chart rect.b-high')).fill") != \
+        js("getComputedStyle(document.querySelector('svg.chart rect.b-medium')).fill")
 
 
 def test_report_prints_to_readable_pdf(report, browser):
@@ -138,3 +142,75 @@ def test_report_prints_to_readable_pdf(report, browser):
     assert "Scorecard" in text and "Portfolio" in text
     assert "Filter" not in text, "the interactive controls are not printed"
     assert "shall not disclose it to any third party" in text
+
+
+@pytest.fixture(scope="module")
+def single_report(tmp_path_factory) -> Path:
+    """One contract with findings of every severity: a standalone BAA against the healthcare list."""
+    out = tmp_path_factory.mktemp("single") / "baa.html"
+    proc = run_cli(str(SAMPLES / "business_associate_agreement.pdf"), "--format", "html", "-o", str(out),
+                   "--profile", "healthcare")
+    assert proc.returncode in (0, 1), proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def healthcare_portfolio(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("portfolio") / "portfolio.html"
+    proc = run_cli(str(SAMPLES), "--format", "html", "-o", str(out), "--profile", "healthcare")
+    assert proc.returncode in (0, 1), proc.stderr
+    return out
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_verdict_and_first_finding_need_no_scrolling(single_report, browser, width):
+    browser.page("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+    try:
+        browser.open(single_report)
+        js = browser.evaluate
+        bottom = "(s => document.querySelector(s).getBoundingClientRect().bottom)"
+        assert js("window.scrollY") == 0
+        assert js(f"{bottom}('.verdict')") <= 900
+        assert js(f"{bottom}('ol.findings li')") <= 900, "the first finding is on the first screen"
+        # list numbers sit inside the page, not clipped at its left edge
+        assert js("document.querySelector('ol.findings li').getBoundingClientRect().left") >= 24
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        browser.screenshot(SHOTS / f"single-{width}px.png")
+    finally:
+        browser.page("Emulation.clearDeviceMetricsOverride")
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_portfolio_groups_columns_and_names_risks(healthcare_portfolio, browser, width):
+    browser.page("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+    try:
+        browser.open(healthcare_portfolio)
+        js = browser.evaluate
+        groups = js("[...document.querySelectorAll('#portfolio-table tr.groups th[data-group]')].map(t => t.textContent)")
+        assert groups == ["Core", "Outsourcing", "Healthcare"]
+        # a risk cell names the risk, not just "risk (medium)"
+        risks = js("[...document.querySelectorAll('#portfolio-table td.c-risk')].map(t => t.textContent)")
+        assert risks and all("risk (" not in r and len(r) > 2 for r in risks), risks
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        browser.screenshot(SHOTS / f"portfolio-{width}px.png")
+        columns = "document.querySelectorAll('#portfolio-table tr.columns th:not([hidden])').length"
+        every = js(columns)
+        js("""(() => { for (const g of ['outsourcing', 'healthcare']) {
+            const b = document.querySelector(`.groups input[data-group=${g}]`); b.checked = false;
+            b.dispatchEvent(new Event('change')); } })()""")
+        assert js(columns) == 3 + 7, "only the contract, the counts and the core clauses stay"
+        assert js("document.querySelector('#portfolio-table').scrollWidth <= document.querySelector('.scroll').clientWidth + 1")
+        browser.screenshot(SHOTS / f"portfolio-core-{width}px.png")
+        assert every > js(columns)
+    finally:
+        browser.page("Emulation.clearDeviceMetricsOverride")
+
+
+def test_pdf_text_reads_as_paragraphs(single_report, browser):
+    """A PDF's line breaks inside a paragraph are joined; the marks still cover their clauses."""
+    browser.open(single_report)
+    js = browser.evaluate
+    text = js("document.querySelector('.doctext').textContent")
+    lines = [x for x in text.split("\n") if x.strip()]
+    assert max(len(x) for x in lines) > 300, "paragraphs are no longer cut at the PDF's line width"
+    assert js("document.querySelectorAll('.doctext mark').length") >= 10

@@ -43,9 +43,25 @@ class ReportContext:
                             require=prof.required_for_kinds([d.document_type for d in result.documents]))
         return prof.for_type(result.document_type.type if result.document_type else "default")
 
+    def group_of(self, result: ScanResult, clause_id: str) -> str:
+        """The checklist a required clause comes from for this result ('core', 'healthcare', 'baa')."""
+        prof = self.profile_for(result)
+        return prof.group_of(clause_id) if prof is not None else ""
+
     def clause_name(self, clause_id: str) -> str:
         rule = self.rules.get(clause_id)
         return rule.name if rule else clause_id
+
+    def value_role(self, clause_id: str) -> str:
+        """What a clause's value is ('notice', 'cure', 'governing law'), from its rule's ``value.role``
+        or the nearest dotted parent's: a bare "30 days" does not say whether it is a notice or a cure."""
+        cid = clause_id
+        while cid:
+            rule = self.rules.get(cid)
+            if rule is not None and rule.value is not None and rule.value.role:
+                return rule.value.role
+            cid = cid.rpartition(".")[0]
+        return ""
 
     def belongs(self, clause_id: str, family: str) -> bool:
         """True when a clause of ``clause_id`` counts as ``family`` (dotted parents and ``implies``)."""

@@ -32,14 +32,15 @@ from ..document import Document
 from ..results import ClauseMatch, ScanResult
 from .context import ReportContext
 from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
+from .text_flow import reflow, short_place as _short_place
 
 FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
 
 MAX_WHERE_LINKS = 6
 SEVERITIES = ("high", "medium", "low", "info")
-_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2}
-_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–"}
+_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2, "na": 3}
+_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–", "na": "n/a"}
 _PALETTE = 8
 
 
@@ -80,6 +81,7 @@ class _PortfolioRow:
     error: str | None
     counts: dict[str, int]
     cells: dict[str, FamilyRow] = field(default_factory=dict)
+    short: dict[str, str] = field(default_factory=dict)  # family -> what a risk cell says
 
 
 class _Report:
@@ -90,6 +92,7 @@ class _Report:
         self.sections: list[str] = []
         self.rows: list[_PortfolioRow] = []
         self.families: dict[str, str] = {}  # id -> readable name, in profile order
+        self.groups: dict[str, str] = {}  # id -> the checklist that requires it (core, healthcare ...)
         self.profiles: list[str] = []
         self.excerpt_only = 0
 
@@ -101,12 +104,21 @@ class _Report:
         required = [row for row in card if row.required is not None]
         for row in required:
             self.families.setdefault(row.id, row.name)
+            self.groups.setdefault(row.id, self.context.group_of(r, row.id))
         if r.profile and r.profile not in self.profiles:
             self.profiles.append(r.profile)
+        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f, row) for f in row.findings if f.kind == "risk"))
+                 for row in required if row.status == "risk"}
         self.rows.append(_PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
-                                       severity_counts(r), {row.id: row for row in required}))
+                                       severity_counts(r), {row.id: row for row in required}, short))
         self.sections.append(self._section(r, anchor, card))
+
+    def _risk_name(self, finding, row: FamilyRow) -> str:  # type: ignore[no-untyped-def]
+        """'no survival' for 'Confidentiality: no survival': the cell sits under the clause's name."""
+        title = finding_title(finding, self.context)
+        head, sep, tail = title.partition(": ")
+        return tail if sep else title
 
     def _section(self, r: ScanResult, anchor: str, card: list[FamilyRow]) -> str:
         out = [f'<section class="contract" id="{anchor}" aria-labelledby="{anchor}-h">',
@@ -189,9 +201,13 @@ class _Report:
     def _score_row(row: FamilyRow, ids: dict[int, str]) -> str:
         sev = row.severity or "ok"
         status = f'<span class="badge s-{sev if row.status in ("missing", "risk") else "ok"}">{e(row.label)}</span>'
-        links = [f'<a href="#{ids[id(c)]}">{e(where(c) or f"chars {c.start}")}</a>' for c in row.clauses[:MAX_WHERE_LINKS]]
-        if len(row.clauses) > MAX_WHERE_LINKS:
-            links.append(f"+{len(row.clauses) - MAX_WHERE_LINKS} more")
+        places: dict[str, ClauseMatch] = {}  # one link per place, to its strongest clause
+        for c in row.clauses:
+            places.setdefault(where(c) or f"chars {c.start}", c)
+        links = [f'<a href="#{ids[id(c)]}" title="{e(place)}">{e(_short_place(place))}</a>'
+                 for place, c in list(places.items())[:MAX_WHERE_LINKS]]
+        if len(places) > MAX_WHERE_LINKS:
+            links.append(f"+{len(places) - MAX_WHERE_LINKS} more")
         risks = "".join(f'<div class="small s-{f.severity}">{e(f.message)}</div>'
                         for f in row.findings if f.kind == "risk")
         return (f'<tr class="st-{row.status}" data-family="{e(row.id)}"><td>{e(row.name)}<br><code>{e(row.id)}</code></td>'
@@ -224,25 +240,45 @@ class _Report:
         n = len(self.rows)
         unreadable = sum(1 for r in self.rows if r.error)
         with_high = sum(1 for r in self.rows if r.counts["high"])
-        fams = list(self.families.items())
+        fams = self._families_by_group()
+        groups = list(dict.fromkeys(self.groups.get(fid, "") for fid, _ in fams))
         out = ['<section id="portfolio"><h2>Portfolio</h2>',
                f'<p>{n} contracts · {unreadable} could not be read · {with_high} with high-severity findings'
                + (f" · {self.excerpt_only} shown as clause excerpts (size budget)" if self.excerpt_only else "")
                + "</p>"]
         out.append(self._chart(fams))
-        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk · – not read. '
+        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk (named) · '
+                   "n/a not on that document's checklist · – not read. "
                    "Click a column to sort; click a contract to open its review.</p>")
         options = "".join(f'<option value="{e(fid)}">{e(name)}</option>' for fid, name in fams)
+        toggles = "".join(
+            f'<label class="group-toggle"><input type="checkbox" checked data-group="{e(g)}"> {e(_group_title(g))}</label>'
+            for g in groups) if len(groups) > 1 else ""
         out.append('<div class="controls"><label>Filter <input id="filter" type="search" '
                    'placeholder="file name, word…"></label>'
                    f'<label>Missing <select id="missing-filter"><option value="">any clause</option>{options}'
-                   '</select></label><span id="shown" class="small" aria-live="polite"></span></div>')
+                   '</select></label>'
+                   + (f'<span class="groups">Columns: {toggles}</span>' if toggles else "")
+                   + '<span id="shown" class="small" aria-live="polite"></span></div>')
+        spans: list[tuple[str, int]] = []
+        for fid, _ in fams:
+            g = self.groups.get(fid, "")
+            if spans and spans[-1][0] == g:
+                spans[-1] = (g, spans[-1][1] + 1)
+            else:
+                spans.append((g, 1))
+        top = ['<th colspan="3" class="group-head"></th>'] + [
+            f'<th colspan="{k}" class="group-head" data-group="{e(g)}" scope="colgroup">{e(_group_title(g))}</th>'
+            for g, k in spans]
         head = ['<th data-type="text"><button class="sort" type="button">Contract</button></th>'] + [
             f'<th data-type="number"><button class="sort" type="button">{s.capitalize()}</button></th>'
             for s in ("high", "medium")] + [
-            f'<th data-type="number" title="{e(fid)}"><button class="sort" type="button">{e(name)}</button></th>'
+            f'<th data-type="number" title="{e(fid)}" data-group="{e(self.groups.get(fid, ""))}">'
+            f'<button class="sort" type="button">{e(name)}</button></th>'
             for fid, name in fams]
-        out.append('<div class="scroll"><table id="portfolio-table"><thead><tr>' + "".join(head) + "</tr></thead><tbody>")
+        group_row = '<tr class="groups">' + "".join(top) + "</tr>" if len(groups) > 1 else ""
+        out.append('<div class="scroll"><table id="portfolio-table"><thead>' + group_row
+                   + '<tr class="columns">' + "".join(head) + "</tr></thead><tbody>")
         for row in self.rows:
             missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
             cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
@@ -253,35 +289,71 @@ class _Report:
                 cells.append(f'<td data-sort="{v}">{"" if row.error else v}</td>')
             for fid, _ in fams:
                 fr = row.cells.get(fid)
-                status = "error" if row.error or fr is None else fr.status
-                label = "not read" if status == "error" else fr.label  # type: ignore[union-attr]
-                cells.append(f'<td class="cell c-{status}" data-sort="{_STATUS_RANK[status]}" title="{e(label)}">'
-                             f'{_STATUS_MARK[status]}<span class="small"> {e(label)}</span></td>')
+                status = "error" if row.error else "na" if fr is None else fr.status
+                if status == "error":
+                    label, shown, sev = "not read", "not read", ""
+                elif fr is None:
+                    label, shown, sev = "not on this document's checklist", "", ""
+                else:
+                    label = fr.label
+                    sev = f" s-{fr.severity}" if fr.severity and status in ("missing", "risk") else ""
+                    shown = row.short.get(fid) or ("missing" if status == "missing" else "")
+                group = e(self.groups.get(fid, ""))
+                cells.append(f'<td class="cell c-{status}{sev}" data-group="{group}" data-sort="{_STATUS_RANK[status]}" '
+                             f'title="{e(label)}">{_STATUS_MARK[status]}'
+                             + (f'<span class="small"> {e(shown)}</span>' if shown else "") + "</td>")
             out.append(f'<tr data-order="{row.order}" data-missing="{e(missing)}">' + "".join(cells) + "</tr>")
         out.append("</tbody></table></div></section>\n")
         return "\n".join(out)
+
+    def _families_by_group(self) -> list[tuple[str, str]]:
+        """Required families, grouped by the checklist they come from, in first-seen order."""
+        order = list(dict.fromkeys(self.groups.get(fid, "") for fid in self.families))
+        return sorted(self.families.items(), key=lambda kv: order.index(self.groups.get(kv[0], "")))
 
     def _chart(self, fams: list[tuple[str, str]]) -> str:
         read = [r for r in self.rows if not r.error]
         if not fams or not read:
             return ""
-        counts = [(name, sum(1 for r in read if fid in r.cells and r.cells[fid].status == "missing"))
-                  for fid, name in fams]
+        levels = [s for s in SEVERITIES if s != "info"] + ["info"]
+        counts = []
+        for fid, name in fams:
+            by_level = {s: 0 for s in levels}
+            for r in read:
+                fr = r.cells.get(fid)
+                if fr is not None and fr.status == "missing":
+                    by_level[str(fr.severity or "info")] += 1
+            counts.append((name, by_level))
         label_w, bar_w, h = 230, 560, 24
         height = h * len(counts) + 8
+        legend = " ".join(f'<span class="key s-{s}">■ {s}</span>' for s in levels[:3])
         parts = [f'<figure><figcaption><b>Contracts lacking each clause</b> '
-                 f'<span class="small">(of {len(read)} read)</span></figcaption>'
-                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause" '
+                 f'<span class="small">(of {len(read)} read; colour: the severity of the gap)</span> {legend}'
+                 '</figcaption>'
+                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause, by severity" '
                  f'viewBox="0 0 {label_w + bar_w + 110} {height}" width="100%" preserveAspectRatio="xMinYMin meet">']
-        for i, (name, k) in enumerate(counts):
+        for i, (name, by_level) in enumerate(counts):
             y = 4 + i * h
-            w = round(bar_w * k / len(read), 1)
+            total = sum(by_level.values())
             parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{e(name)}</text>'
-                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>'
-                         f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w}" height="{h - 8}"/>'
-                         f'<text x="{label_w + w + 6}" y="{y + 16}">{k} ({round(100 * k / len(read))}%)</text>')
+                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>')
+            x = float(label_w)
+            for level, k in by_level.items():
+                if not k:
+                    continue
+                w = round(bar_w * k / len(read), 1)
+                parts.append(f'<rect class="bar b-{level}" x="{round(x, 1)}" y="{y + 3}" width="{w}" height="{h - 8}">'
+                             f"<title>{k} {level}</title></rect>")
+                x += w
+            parts.append(f'<text x="{round(x, 1) + 6}" y="{y + 16}">{total} ({round(100 * total / len(read))}%)</text>')
         parts.append("</svg></figure>")
         return "".join(parts)
+
+
+def _group_title(group: str) -> str:
+    """'core', 'healthcare', 'baa' as a column group's heading."""
+    words = group.replace("_", " ").strip()
+    return words.upper() if len(words) <= 3 else words.capitalize()
 
 
 def _label(c: ClauseMatch) -> str:
@@ -295,7 +367,7 @@ def _highlight(doc: Document, r: ScanResult, ids: dict[int, str], family_of: dic
                risky: set[tuple[str, int, int]], context: ReportContext) -> str:
     """The text with each clause in a <mark> and a label at its start; overlaps split cleanly.
     Page starts get a marker; running headers and footers (noise) are greyed."""
-    doc_text = doc.text
+    doc_text = reflow(doc.text) if r.format == "pdf" else doc.text
     n = len(doc_text)
     starts: dict[int, list[ClauseMatch]] = {}
     for c in r.clauses:

@@ -29,14 +29,16 @@ class FamilyRow:
     severity: Severity | None  # of the gap or of the worst risk
     clauses: list[ClauseMatch] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)  # clause id -> what its value is
 
     @property
     def values(self) -> list[str]:
-        """Distinct values shown to a reviewer: jurisdictions, periods, caps."""
+        """Distinct values shown to a reviewer, each with its role: 'notice 90 days', 'cure 30 days'."""
         out: list[str] = []
         for c in self.clauses:
             if c.value:
                 text = c.value if c.days is None or str(c.days) in c.value else f"{c.value} ({c.days} days)"
+                text = f"{self.roles.get(c.id, '')} {text}".strip()
                 if text not in out:
                     out.append(text)
         return out
@@ -108,6 +110,7 @@ def scorecard(result: ScanResult, context: ReportContext) -> list[FamilyRow]:
     rows.extend(sorted(others.values(), key=lambda r: r.id))
     for row in rows:  # the strongest evidence is shown first
         row.clauses = by_strength(row.clauses)
+        row.roles = {c.id: context.value_role(c.id) for c in row.clauses if c.value}
     return rows
 
 
@@ -135,26 +138,12 @@ def severity_counts(result: ScanResult) -> dict[str, int]:
     return counts
 
 
-# A value's role, shown before it ("notice 90 days", "cure 30 days", "governing law Texas").
-VALUE_ROLES = {
-    "governing_law": "governing law",
-    "liability.cap": "cap",
-    "termination": "notice",
-    "termination.for_convenience": "notice",
-    "termination.for_cause": "cure",
-    "renewal.notice": "non-renewal notice",
-    "data_breach_notification": "breach notice",
-    "confidentiality": "survives",
-    "warranty_duration": "warranty",
-}
-
-
-def role_value(clause: ClauseMatch) -> str:
-    """The clause's value labelled by its role: 'cure 30 days', 'governing law Texas'."""
+def role_value(clause: ClauseMatch, context: ReportContext) -> str:
+    """The clause's value labelled by its role (``value.role`` in its rule file): 'cure 30 days',
+    'governing law Texas'."""
     if not clause.value:
         return ""
-    role = VALUE_ROLES.get(clause.id) or VALUE_ROLES.get(clause.id.split(".")[0], "")
-    return f"{role} {clause.value}".strip()
+    return f"{context.value_role(clause.id)} {clause.value}".strip()
 
 
 def finding_title(finding: Finding, context: ReportContext) -> str:

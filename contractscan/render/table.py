@@ -110,7 +110,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
                 detail = Text(c.document.rsplit("/", 1)[-1] + ", ") + detail
             if count[cid] > 1:
                 detail.append(f" (+{count[cid] - 1} more)", style="dim")
-            value = role_value(c)
+            value = role_value(c, context)
             if value:
                 detail.append(f"  [{value}]", style="cyan")
             detail.append("\n" + _quote(c.text), style="dim")

@@ -22,11 +22,20 @@ r.hidden=!ok;if(ok){n++;}
 shown.textContent=n+' of '+rows.length+' contracts shown';
 }
 filter.addEventListener('input',apply);missing.addEventListener('change',apply);
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,col){
+var head=table.tHead.rows[table.tHead.rows.length-1];
+Array.prototype.forEach.call(document.querySelectorAll('.groups input[data-group]'),function(box){
+box.addEventListener('change',function(){
+var g=box.getAttribute('data-group');
+Array.prototype.forEach.call(table.querySelectorAll('[data-group]'),function(c){
+if(c.getAttribute('data-group')===g){c.hidden=!box.checked;}
+});
+});
+});
+Array.prototype.forEach.call(head.cells,function(th,col){
 var b=th.querySelector('button.sort');if(!b){return;}
 b.addEventListener('click',function(){
 var asc=th.getAttribute('aria-sort')!=='ascending';
-Array.prototype.forEach.call(table.tHead.rows[0].cells,function(h){h.removeAttribute('aria-sort');});
+Array.prototype.forEach.call(head.cells,function(h){h.removeAttribute('aria-sort');});
 th.setAttribute('aria-sort',asc?'ascending':'descending');
 var numeric=th.getAttribute('data-type')==='number';
 rows.sort(function(a,c){
