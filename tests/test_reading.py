@@ -267,3 +267,8 @@ def test_an_abbreviation_inside_the_sentence_does_not_cut_the_clause(analyzer):
 def test_the_cap_amount_is_read_from_long_and_interrupted_sentences(analyzer, sentence, value):
     caps = analyzer.scan(f"SERVICES AGREEMENT\n\n12. Limitation of Liability\n\n{sentence}\n").clauses_for("liability.cap")
     assert any(c.value and value in c.value for c in caps), [c.value for c in caps]
+
+
+def test_a_duty_to_defend_the_other_party_is_an_indemnity(analyzer):
+    assert "liability.indemnification" in _ids(analyzer, cx.DUTY_TO_DEFEND)
+    assert "liability.indemnification" not in _ids(analyzer, cx.DEFENDS_ITSELF)
