@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
-"""How fast contractscan reads a portfolio, measured against plain text extraction.
+"""How fast contractscan reads a portfolio, measured so that the figures do not flatter.
 
-Usage: python benchmarks/throughput.py DIR [--limit 60] [--workers N] [--repeat 3]
+Usage: python benchmarks/throughput.py DIR [--sample N --seed S | --limit N] [--workers N]
+       [--repeat 3] [--extras] [--json FILE]
 
-DIR holds PDFs (or a pdf/ folder, as cuad-dev does); the first --limit of them, sorted by
-name, are scanned. Everything is measured in the same run, so the ratios hold even on a
-busy machine:
+DIR holds contracts (or a pdf/ folder, as cuad-dev does). ``--sample N --seed S`` draws N
+files at random (so different mixes can be compared); else the first ``--limit`` by name
+(0: all). The figure that does not move with the mix or the machine's load is **CPU ms per
+page** (user + sys of every process, workers included): it is printed first. Then:
 
-1. pages/s of ``contractscan FOLDER --format jsonl`` (the whole process, output to
-   /dev/null; median of --repeat + 1 runs; also with --ocr never) and of plain pdfplumber and plain pypdfium2
-   extraction of the same files (a loop in a fresh process; pdfplumber in parts run
-   between the contractscan runs, so both meet the same load), and the ratios;
-2. an unchanged re-scan with --db against the first scan with --db (same output?);
-3. CPU time per page of a generated 10-page and 1000-page contract (in-process, pipeline
-   built once), and their ratio: anything quadratic shows here;
-4. peak memory of the process scanning the largest PDF in DIR (--workers 1, so the one
-   process does a worker's whole job), also with --second-opinion on;
-5. the learned second opinion: model load time, and CPU time per page of the files with it
-   off and on (in-process, pipelines built once; the classifier reads a document only when
-   the rules leave a clause it knows missing), and for the case where it reads every document.
+1. ``contractscan FOLDER --format jsonl`` (the whole process, output to /dev/null), the median
+   of ``--repeat`` (>= 3) runs, alternating with plain pypdfium2 extraction of ALL the PDFs
+   (median of as many runs) and a part of plain pdfplumber extraction (the parts cover all the
+   PDFs once), so all three meet the same load; wall pages/s and the ratios to both;
+2. start-up: ``contractscan`` on a one-line text file and on samples/lab_services_agreement.pdf
+   (wall, median of 5), and the API time of the 2nd+ document through ``contractscan.scan``.
+
+Each figure is printed with the load average of the machine when it was taken. Pages: the
+page count contractscan reports; a file without one (plain text, a DOCX never laid out) counts
+as its characters / 3000. The ratios to the PDF engines use the PDFs only.
+
+``--extras`` adds the older measurements: a re-scan with --db, CPU per page of a generated
+10- and 1000-page contract (anything quadratic shows), peak memory on the largest PDF, and
+the learned second opinion's cost.
 """
 
 from __future__ import annotations
@@ -107,7 +111,9 @@ def run_process(args: list[str], stdout=subprocess.DEVNULL) -> tuple[float, floa
 
 
 def contractscan(folder: Path, *extra: str, out: Path | None = None) -> tuple[float, float, int, int]:
-    args = [sys.executable, "-m", "contractscan", str(folder), "--format", "jsonl", "--quiet", *extra]
+    # the folder holds links to the files: --follow-links, or they are reported, not scanned
+    args = [sys.executable, "-m", "contractscan", str(folder), "--format", "jsonl", "--quiet", "--follow-links",
+            *extra]
     if out is None:
         return run_process(args)
     with out.open("wb") as fh:
@@ -215,22 +221,97 @@ def second_opinion_cost(files: list[Path]) -> dict[str, float]:
             "ms_per_page_classifier_every_document": t_all / pages * 1000}
 
 
+def _load() -> str:
+    return "load %.2f" % os.getloadavg()[0]
+
+
+def _median_run(runs: list[tuple[float, ...]], i: int) -> float:
+    return statistics.median(r[i] for r in runs)
+
+
+def choose_files(src: Path, sample: int | None, seed: int, limit: int) -> list[Path]:
+    """The files scanned: a random draw, or the first ``limit`` by name."""
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from contractscan.loaders import SUPPORTED_SUFFIXES
+
+    every = sorted(p for p in src.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                   and p.name not in ("README.md", "SOURCES.md"))  # a data folder's own notes
+    if sample:
+        return sorted(random.Random(seed).sample(every, min(sample, len(every))))
+    return every[:limit] if limit else every
+
+
+def page_counts(files: list[Path]) -> tuple[list[float], int]:
+    """Pages per file as contractscan counts them (characters / 3000 where it has no count),
+    and how many files were estimated so."""
+    sys.path.insert(0, str(ROOT))
+    from contractscan import Analyzer
+
+    analyzer = Analyzer()
+    out, estimated = [], 0
+    for f in files:
+        doc = analyzer.load(f)
+        if doc.page_count:
+            out.append(float(doc.page_count))
+        else:
+            out.append(max(1.0, len(doc.text) / 3000))
+            estimated += 1
+    return out, estimated
+
+
+def startup(tmp: Path) -> dict[str, float]:
+    """Wall seconds (median of 5) of the CLI on a one-line text and on the sample contract,
+    and of ``contractscan.scan`` on the 2nd+ documents in one process."""
+    tiny = tmp / "one-line.txt"
+    tiny.write_text("This Agreement is governed by the laws of the State of New York.\n")
+    sample = ROOT / "samples" / "lab_services_agreement.pdf"
+    out = {}
+    for name, path in (("startup_tiny_s", tiny), ("startup_sample_s", sample)):
+        out[name] = statistics.median(
+            run_process([sys.executable, "-m", "contractscan", str(path), "--quiet"])[0] for _ in range(5))
+    code = ("import sys, time, contractscan\n"
+            "t=time.perf_counter(); contractscan.scan(sys.argv[1]); first=time.perf_counter()-t\n"
+            "ts=[]\n"
+            "for _ in range(5):\n"
+            "    t=time.perf_counter(); contractscan.scan(sys.argv[1]); ts.append(time.perf_counter()-t)\n"
+            "ts.sort(); print(first, ts[2])\n")
+    first, later = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True,
+                                  check=True, env=_env(), cwd=ROOT).stdout.split()
+    out.update(api_first_s=float(first), api_later_s=float(later))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
-    ap.add_argument("--limit", type=int, default=60, help="how many PDFs (sorted by name); 0 for all")
+    ap.add_argument("--sample", type=int, help="draw this many files at random (see --seed)")
+    ap.add_argument("--seed", type=int, default=0, help="the seed of --sample (default 0)")
+    ap.add_argument("--limit", type=int, default=60, help="without --sample: the first N files by name; 0 for all")
     ap.add_argument("--workers", type=int, help="passed to contractscan (default: its own, the cores)")
-    ap.add_argument("--repeat", type=int, default=3, help="contractscan runs to take the median of")
+    ap.add_argument("--repeat", type=int, default=3, help="contractscan runs to take the median of (at least 3)")
+    ap.add_argument("--no-startup", action="store_true", help="skip the start-up measurements")
+    ap.add_argument("--extras", action="store_true", help="also the --db, long-document, memory and second "
+                    "opinion measurements")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
 
     src = args.data_dir / "pdf" if (args.data_dir / "pdf").is_dir() else args.data_dir
-    every = sorted(p for p in src.iterdir() if p.suffix.lower() == ".pdf")
-    files = every[: args.limit] if args.limit else every
+    files = choose_files(src, args.sample, args.seed, args.limit)
     if not files:
-        sys.exit(f"no PDFs in {src}")
+        sys.exit(f"no contracts in {src}")
+    pdfs = [f for f in files if f.suffix.lower() == ".pdf"]
     workers = ["--workers", str(args.workers)] if args.workers else []
-    figures: dict[str, object] = {"files": len(files), "cores": len(os.sched_getaffinity(0))}
+    k = max(3, args.repeat)
+    counts, estimated = page_counts(files)
+    pages = sum(counts)
+    what = f"--sample {args.sample} --seed {args.seed}" if args.sample else f"first {len(files)} by name"
+    figures: dict[str, object] = {"files": len(files), "pdfs": len(pdfs), "pages": pages, "selection": what,
+                                  "cores": len(os.sched_getaffinity(0)), "load_at_start": os.getloadavg()[0]}
+    print(f"{src}: {len(files)} files ({what}), {len(pdfs)} PDFs, {pages:.0f} pages"
+          + (f" ({estimated} files without pages counted as characters / 3000)" if estimated else "")
+          + f", {figures['cores']} cores, {_load()}")
 
     with tempfile.TemporaryDirectory(prefix="throughput-") as tmpdir:
         tmp = Path(tmpdir)
@@ -239,82 +320,110 @@ def main(argv: list[str] | None = None) -> int:
         for f in files:
             (folder / f.name).symlink_to(f.resolve())
 
-        # 1. whole-process contractscan against plain extraction, in the same run. The slow
-        # pdfplumber loop is cut into parts run between the contractscan runs, so both meet
-        # the same machine load when other work shares the cores.
-        k = max(1, args.repeat)
-        parts = [files[i::k] for i in range(k)]
-        runs, plain_runs, plumber = [], [], []
-        for part in parts:
-            runs.append(contractscan(folder, *workers))
-            plain_runs.append(contractscan(folder, *workers, "--ocr", "never"))
-            plumber.append(plain_extraction("pdfplumber", part))
-        runs.append(contractscan(folder, *workers))
-        plain_runs.append(contractscan(folder, *workers, "--ocr", "never"))
-        wall = statistics.median(r[0] for r in runs)
-        cpu = statistics.median(r[1] for r in runs)
-        wall_no_ocr = statistics.median(r[0] for r in plain_runs)
-        cpu_no_ocr = statistics.median(r[1] for r in plain_runs)
-        pages, pdfium_s, pdfium_cpu = plain_extraction("pypdfium2", files)
-        assert sum(p[0] for p in plumber) == pages
-        plumber_s, plumber_cpu = sum(p[1] for p in plumber), sum(p[2] for p in plumber)
-        cs_rate, pdfium_rate, plumber_rate = pages / wall, pages / pdfium_s, pages / plumber_s
-        print(f"{len(files)} PDFs, {pages} pages, {figures['cores']} cores")
-        print(f"  contractscan FOLDER (whole process, median of {len(runs)}): {wall:6.2f} s  "
-              f"{cs_rate:7.1f} pages/s   CPU {cpu:6.1f} s")
-        print(f"  the same with --ocr never (no Tesseract on pages without text): {wall_no_ocr:6.2f} s  "
-              f"{pages / wall_no_ocr:7.1f} pages/s   CPU {cpu_no_ocr:6.1f} s")
-        print(f"  plain pypdfium2 extraction (one process):        {pdfium_s:6.2f} s  {pdfium_rate:7.1f} pages/s"
-              f"   CPU {pdfium_cpu:6.1f} s")
-        print(f"  plain pdfplumber extraction (one process):       {plumber_s:6.2f} s  {plumber_rate:7.1f} pages/s"
-              f"   CPU {plumber_cpu:6.1f} s")
-        print(f"  contractscan / pdfplumber: {cs_rate / plumber_rate:6.1f}x   "
-              f"contractscan / pypdfium2: {cs_rate / pdfium_rate:5.2f}x   (pages per second, wall clock)")
-        print(f"  with --ocr never:          {pages / wall_no_ocr / plumber_rate:6.1f}x   "
-              f"                          {pages / wall_no_ocr / pdfium_rate:5.2f}x")
-        figures.update(pages=pages, contractscan_s=wall, contractscan_cpu_s=cpu, pdfium_s=pdfium_s,
-                       pdfplumber_s=plumber_s, pdfplumber_cpu_s=plumber_cpu,
-                       ratio_vs_pdfplumber=cs_rate / plumber_rate, ratio_vs_pypdfium2=cs_rate / pdfium_rate,
-                       contractscan_no_ocr_s=wall_no_ocr, ratio_no_ocr_vs_pdfplumber=pages / wall_no_ocr / plumber_rate)
+        # 1. the whole contractscan process, alternating with the plain extraction baselines
+        # (pypdfium2 over all the PDFs each time, pdfplumber one part of them each time).
+        runs, pdfium_runs, plumber = [], [], []
+        parts = [pdfs[i::k] for i in range(k)]
+        for i in range(k):
+            out = tmp / f"run{i}.jsonl"
+            r = contractscan(folder, *workers, out=out)
+            errors = [e for e in (json.loads(line).get("error") for line in out.open()) if e]
+            if errors:
+                print(f"  ({len(errors)} files could not be scanned: {errors[0]})")
+            runs.append(r)
+            print(f"  run {i + 1}: contractscan {r[0]:6.2f} s wall, {r[1]:6.2f} s CPU "
+                  f"({r[1] / pages * 1000:5.2f} ms/page), {_load()}")
+            if pdfs:
+                p = plain_extraction("pypdfium2", pdfs)
+                pdfium_runs.append(p)
+                print(f"         pypdfium2   {p[1]:6.2f} s wall, {p[2]:6.2f} s CPU, {_load()}")
+                if parts[i]:
+                    q = plain_extraction("pdfplumber", parts[i])
+                    plumber.append(q)
+                    print(f"         pdfplumber  {q[1]:6.2f} s wall, {q[2]:6.2f} s CPU "
+                          f"({len(parts[i])} of the {len(pdfs)} PDFs), {_load()}")
+        wall, cpu = _median_run(runs, 0), _median_run(runs, 1)
+        cs_ms = cpu / pages * 1000
+        print(f"\n  contractscan CPU per page (all processes, median of {k}): {cs_ms:6.2f} ms   "
+              f"[{_load()}]")
+        print(f"  contractscan wall: {wall:6.2f} s, {pages / wall:7.1f} pages/s (median of {k})")
+        figures.update(contractscan_wall_s=wall, contractscan_cpu_s=cpu, cpu_ms_per_page=cs_ms,
+                       pages_per_s=pages / wall)
+        if pdfs:
+            pdf_pages = pdfium_runs[0][0]
+            assert sum(q[0] for q in plumber) == pdf_pages
+            pdf_share = sum(c for f, c in zip(files, counts) if f.suffix.lower() == ".pdf") / pages
+            pdfium_s, pdfium_cpu = _median_run(pdfium_runs, 1), _median_run(pdfium_runs, 2)
+            plumber_s, plumber_cpu = sum(q[1] for q in plumber), sum(q[2] for q in plumber)
+            cs_rate = pages / wall
+            print(f"  plain pypdfium2 (one process, median of {len(pdfium_runs)}): {pdfium_s:6.2f} s, "
+                  f"{pdf_pages / pdfium_s:7.1f} pages/s, CPU {pdfium_cpu / pdf_pages * 1000:6.2f} ms/page")
+            print(f"  plain pdfplumber (one process, all PDFs once):   {plumber_s:6.2f} s, "
+                  f"{pdf_pages / plumber_s:7.1f} pages/s, CPU {plumber_cpu / pdf_pages * 1000:6.2f} ms/page")
+            if pdf_share < 0.999:
+                print(f"  (the ratios compare contractscan's pages/s over all {len(files)} files with the "
+                      f"engines' over the {len(pdfs)} PDFs)")
+            print(f"  contractscan / pdfplumber: {cs_rate / (pdf_pages / plumber_s):6.1f}x   "
+                  f"contractscan / pypdfium2: {cs_rate / (pdf_pages / pdfium_s):5.2f}x   (wall pages/s; "
+                  f"{figures['cores']} cores shared with whatever else runs: see the load)")
+            figures.update(pdf_pages=pdf_pages, pdfium_s=pdfium_s, pdfium_cpu_ms_per_page=pdfium_cpu / pdf_pages * 1000,
+                           pdfplumber_s=plumber_s, pdfplumber_cpu_ms_per_page=plumber_cpu / pdf_pages * 1000,
+                           ratio_vs_pdfplumber=cs_rate / (pdf_pages / plumber_s),
+                           ratio_vs_pypdfium2=cs_rate / (pdf_pages / pdfium_s))
 
-        # 2. an unchanged re-scan with the result store
-        db = tmp / "results.db"
-        plain_out, first_out, again_out = tmp / "plain.jsonl", tmp / "first.jsonl", tmp / "again.jsonl"
-        contractscan(folder, *workers, out=plain_out)
-        first = contractscan(folder, *workers, "--db", str(db), out=first_out)[0]
-        again = statistics.median(
-            contractscan(folder, *workers, "--db", str(db), out=again_out)[0] for _ in range(max(1, args.repeat)))
-        same = plain_out.read_bytes() == first_out.read_bytes() == again_out.read_bytes()
-        print(f"\n  first scan with --db {first:6.2f} s, unchanged re-scan {again:6.3f} s (median of "
-              f"{max(1, args.repeat)}): {first / again:5.1f}x faster; same output as without --db: {same}")
-        figures.update(db_first_s=first, db_rescan_s=again, db_ratio=first / again, db_same_output=same)
+        # 2. start-up
+        if not args.no_startup:
+            st = startup(tmp)
+            print(f"\n  start-up: contractscan on a one-line text {st['startup_tiny_s']:5.2f} s, on "
+                  f"samples/lab_services_agreement.pdf {st['startup_sample_s']:5.2f} s (wall, median of 5); "
+                  f"contractscan.scan() first document {st['api_first_s']:5.2f} s, later ones "
+                  f"{st['api_later_s']:5.3f} s (median of 5)   [{_load()}]")
+            figures.update(st)
 
-        # 3. time per page, short against very long
-        pp = per_page([10, 1000], {10: 20, 1000: 3}, tmp)
-        print(f"\n  CPU time per page: 10-page contract {pp[10] * 1000:.2f} ms, 1000-page contract "
-              f"{pp[1000] * 1000:.2f} ms: ratio {pp[1000] / pp[10]:.2f}")
-        figures.update(ms_per_page_10=pp[10] * 1000, ms_per_page_1000=pp[1000] * 1000,
-                       per_page_ratio=pp[1000] / pp[10])
-
-        # 4. peak memory scanning the largest PDF
-        largest = max(every, key=lambda p: p.stat().st_size)
-        _, _, rss, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
-                                    "--format", "jsonl", "--quiet"])
-        print(f"\n  peak memory of the process scanning the largest PDF ({largest.name}, "
-              f"{largest.stat().st_size / 1e6:.1f} MB): {rss} MB")
-        figures.update(largest_pdf=largest.name, peak_rss_mb=rss)
-        _, _, rss_on, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
-                                       "--format", "jsonl", "--quiet", "--second-opinion", "on"])
-        print(f"  the same with --second-opinion on: {rss_on} MB")
-        figures.update(peak_rss_mb_second_opinion=rss_on)
-
-        # 5. the second opinion's cost
-        figures.update(second_opinion_cost(files[:20]))
+        if args.extras:
+            extras(args, files, workers, figures, tmp, folder)
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(figures, indent=1))
     return 0
+
+
+def extras(args, files: list[Path], workers: list[str], figures: dict, tmp: Path, folder: Path) -> None:
+    """The older measurements: --db re-scan, long documents, peak memory, second opinion."""
+    # 2. an unchanged re-scan with the result store
+    db = tmp / "results.db"
+    plain_out, first_out, again_out = tmp / "plain.jsonl", tmp / "first.jsonl", tmp / "again.jsonl"
+    contractscan(folder, *workers, out=plain_out)
+    first = contractscan(folder, *workers, "--db", str(db), out=first_out)[0]
+    again = statistics.median(
+        contractscan(folder, *workers, "--db", str(db), out=again_out)[0] for _ in range(max(1, args.repeat)))
+    same = plain_out.read_bytes() == first_out.read_bytes() == again_out.read_bytes()
+    print(f"\n  first scan with --db {first:6.2f} s, unchanged re-scan {again:6.3f} s (median of "
+          f"{max(1, args.repeat)}): {first / again:5.1f}x faster; same output as without --db: {same}")
+    figures.update(db_first_s=first, db_rescan_s=again, db_ratio=first / again, db_same_output=same)
+
+    # 3. time per page, short against very long
+    pp = per_page([10, 1000], {10: 20, 1000: 3}, tmp)
+    print(f"\n  CPU time per page: 10-page contract {pp[10] * 1000:.2f} ms, 1000-page contract "
+          f"{pp[1000] * 1000:.2f} ms: ratio {pp[1000] / pp[10]:.2f}")
+    figures.update(ms_per_page_10=pp[10] * 1000, ms_per_page_1000=pp[1000] * 1000,
+                   per_page_ratio=pp[1000] / pp[10])
+
+    # 4. peak memory scanning the largest PDF
+    largest = max((f for f in files if f.suffix.lower() == ".pdf"), key=lambda p: p.stat().st_size)
+    _, _, rss, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
+                                "--format", "jsonl", "--quiet"])
+    print(f"\n  peak memory of the process scanning the largest PDF ({largest.name}, "
+          f"{largest.stat().st_size / 1e6:.1f} MB): {rss} MB")
+    figures.update(largest_pdf=largest.name, peak_rss_mb=rss)
+    _, _, rss_on, _ = run_process([sys.executable, "-m", "contractscan", str(largest), "--workers", "1",
+                                   "--format", "jsonl", "--quiet", "--second-opinion", "on"])
+    print(f"  the same with --second-opinion on: {rss_on} MB")
+    figures.update(peak_rss_mb_second_opinion=rss_on)
+
+    # 5. the second opinion's cost
+    figures.update(second_opinion_cost([f for f in files if f.suffix.lower() == ".pdf"][:20]))
 
 
 if __name__ == "__main__":

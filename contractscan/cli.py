@@ -8,7 +8,12 @@ it; 2 bad usage; 3 some files could not be scanned (the others were).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+# No pydantic plugin takes part in a scan: do not look through every installed package for one
+# at start-up (workers inherit it)
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path

@@ -9,7 +9,9 @@ BAA is checked for the BAA elements, not for payment terms.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import yaml
@@ -33,7 +35,6 @@ class Cue(BaseModel):
         default=False,
         description="a title cue any agreement has ('... Agreement'): it does not count on a title line "
         "where another kind's specific cue fires ('Non-Disclosure Agreement')")
-    _compiled: re.Pattern[str] | None = None
 
     @field_validator("regex")
     @classmethod
@@ -46,9 +47,23 @@ class Cue(BaseModel):
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.regex, re.I | re.M)
-        return self._compiled
+        return _compiled(self.regex)  # not a private attribute: pydantic's lookup of those is slow
+
+
+@lru_cache(maxsize=None)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.I | re.M)
+
+
+@lru_cache(maxsize=None)
+def _needed_words(regex: str) -> tuple[tuple[str, ...], ...]:
+    """Sets of words such that every match of the cue holds one word of each (in ``fold``-ed
+    text), most selective first."""
+    # imported here: the speed-ups live with the matcher, which loads spaCy
+    from .match.accel.literals import literal_options
+
+    # ASCII words only: fold() maps onto ASCII every letter re.IGNORECASE equates with one
+    return tuple(o for o in literal_options(regex, re.I | re.M) if all(w.isascii() for w in o))
 
 
 class TypeCues(BaseModel):
@@ -167,8 +182,71 @@ def _title_score(cue: Cue, lines: list[str], settings: Settings,
     return 0.0, None
 
 
-def _count_score(cue: Cue, texts: list[str]) -> tuple[float, int]:
-    hits = sum(len(cue.pattern.findall(t)) for t in texts)
+@lru_cache(maxsize=None)
+def _start_gate(pattern: re.Pattern[str]):
+    from .match.accel.prefixes import start_gate  # with the matcher, which loads spaCy
+
+    gate = start_gate(pattern.pattern, pattern.flags)
+    return None if gate is None or "" in gate.strings else gate
+
+
+def count_matches(rx: re.Pattern[str], text: str) -> int:
+    """``len(rx.findall(text))``, trying the pattern only where a match can start.
+
+    ``findall`` tries a cue at every character of the contract; the start gate (the strings
+    its matches start with, see ``match.accel.prefixes``) finds the few places worth a try,
+    and ``match`` there gives the match ``findall`` would find next."""
+    from .match.accel.prefixes import fold
+
+    gate = _start_gate(rx)
+    folded = fold(text) if gate is not None else ""
+    if gate is None or len(folded) != len(text):  # a letter whose lower case is longer: offsets differ
+        return len(rx.findall(text))
+    n, pos = 0, 0
+    for p in gate.positions(folded):
+        if p < pos:
+            continue
+        m = rx.match(text, p)
+        if m is not None:
+            if m.end() == m.start():  # an empty match: findall's rules for those, not these
+                return len(rx.findall(text))
+            n, pos = n + 1, m.end()
+    return n
+
+
+class _Folded:
+    """Texts case-folded (``fold``) and joined, to find the ones holding a word without a
+    search per text."""
+
+    def __init__(self, texts: list[str]) -> None:
+        from .match.accel.prefixes import fold  # with the matcher, which loads spaCy
+
+        folded = [fold(t) for t in texts]
+        self.joined = "\n".join(folded)  # a needed word holds no white space: it never spans two
+        self.starts = list(accumulate([0] + [len(f) + 1 for f in folded[:-1]]))
+
+    def holding(self, words: tuple[str, ...]) -> set[int]:
+        found: set[int] = set()
+        joined, starts = self.joined, self.starts
+        for w in words:
+            i = joined.find(w)
+            while i >= 0:
+                k = bisect_right(starts, i) - 1
+                found.add(k)
+                i = joined.find(w, starts[k + 1] if k + 1 < len(starts) else len(joined))
+        return found
+
+
+def _count_score(cue: Cue, texts: list[str], folded: _Folded | None = None) -> tuple[float, int]:
+    """What the cue adds up to in ``texts``, and its hits. ``folded``: the same texts, folded:
+    a text lacking the cue's needed words is not searched (it cannot match; searching every
+    heading and the whole contract with every cue was most of the time)."""
+    needed = _needed_words(cue.regex) if folded is not None else ()
+    if needed:
+        assert folded is not None
+        keep = set.intersection(*(folded.holding(words) for words in needed))
+        texts = [texts[i] for i in sorted(keep)]
+    hits = sum(count_matches(cue.pattern, t) for t in texts)
     cap = cue.max if cue.max is not None else cue.weight
     return min(cap, hits * cue.weight), hits
 
@@ -178,6 +256,7 @@ def detect_type(text: str, headings: list[str], rules: TypeRules | None = None) 
     rules = rules or load_type_rules()
     s = rules.settings
     lines = title_lines(text, s)
+    folded, folded_headings = _Folded([text]), _Folded(headings)
     opening = text[: s.opening_chars]
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
@@ -202,13 +281,13 @@ def detect_type(text: str, headings: list[str], rules: TypeRules | None = None) 
                 total += cue.weight
                 ev.append(f'opening "{m.group(0)}"')
         for cue in cues.headings:
-            w, n = _count_score(cue, headings)
+            w, n = _count_score(cue, headings, folded_headings)
             if w:
                 total += w
                 first = next(h for h in headings if cue.pattern.search(h))
                 ev.append(f'heading "{first[:60]}"' + (f" (+{n - 1})" if n > 1 else ""))
         for cue in cues.body:
-            w, n = _count_score(cue, [text])
+            w, n = _count_score(cue, [text], folded)
             if w:
                 total += w
                 m = cue.pattern.search(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .profiles import Profile
@@ -11,6 +13,9 @@ from .rules import Risk, Rule
 from .severity import Severity
 from .xrefs import SectionIndex, cited_numbers
 
+if TYPE_CHECKING:
+    from .match.matcher import Reference
+
 
 def present_ids(matches: list[ClauseMatch], rules: dict[str, Rule]) -> list[str]:
     out: set[str] = set()
@@ -18,6 +23,10 @@ def present_ids(matches: list[ClauseMatch], rules: dict[str, Rule]) -> list[str]
         rule = rules.get(m.id)
         out.update(rule.ancestors() if rule else [m.id])
     return sorted(out)
+
+
+def _place(m: ClauseMatch) -> str:
+    return ", ".join(x for x in (f"p.{m.page}" if m.page else "", f"§ {m.section}" if m.section else "") if x)
 
 
 def _evidence(m: ClauseMatch) -> Evidence:
@@ -43,8 +52,13 @@ def missing_finding(clause_id: str, severity: Severity | str, rules: dict[str, R
 
 def judge(
     doc: Document, matches: list[ClauseMatch], rules: list[Rule], profile: Profile, text: str,
-    sections: SectionIndex | None = None,
+    sections: SectionIndex | None = None, references: Sequence[Reference] = (),
 ) -> tuple[list[str], list[Finding]]:
+    """What is present, and the findings: each required clause not found, each risk a rule sees.
+
+    A missing clause that the contract says is in another agreement ("the Business Associate
+    Agreement") stays missing, since that document was not read, but its finding names the
+    agreement and quotes the sentence, so the reviewer knows which document to ask for."""
     by_id = {r.id: r for r in rules}
     present = present_ids(matches, by_id)
     uncertain = bool(doc.unreadable_pages)
@@ -52,8 +66,21 @@ def judge(
     for clause_id, severity in profile.require.items():
         if clause_id in present:
             continue
-        note = f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
-        findings.append(missing_finding(clause_id, severity, by_id, note if uncertain else "", uncertain))
+        note = f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there." \
+            if uncertain else ""
+        ref = next((r for r in references if clause_id in (by_id[r.sentence.id].ancestors()
+                                                           if r.sentence.id in by_id else [r.sentence.id])), None)
+        if ref is not None:
+            name = re.sub(r"\s+dated\b.*$", "", ref.agreement)
+            where = f" ({_place(ref.sentence)})" if _place(ref.sentence) else ""
+            note += (f" The contract points to the {name}{where}, which may hold it: "
+                     "check that document, which was not part of this scan.")
+        finding = missing_finding(clause_id, severity, by_id, note, uncertain)
+        if ref is not None:
+            m = ref.sentence
+            finding.evidence.append(Evidence(id=m.id, page=m.page, section=m.section, start=m.start, end=m.end,
+                                             quote=m.text))
+        findings.append(finding)
     for rule in rules:
         mine = [m for m in matches if m.id == rule.id]
         if not mine:

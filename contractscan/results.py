@@ -94,7 +94,8 @@ class Evidence(BaseModel):
     section: str | None = Field(default=None, description="the heading path of the passage")
     start: int = Field(description="character offset where the passage starts")
     end: int = Field(description="character offset where it ends (exclusive)")
-    quote: str | None = Field(default=None, description="the passage, when the classifier chose it")
+    quote: str | None = Field(default=None, description="the passage, when it is not one of the result's clauses "
+                                                        "(the classifier chose it, or it names another agreement)")
     probability: float | None = Field(default=None, description="the classifier's, that the passage is the clause")
     document: str | None = Field(default=None, description="in a contract set: the document the clause was found in")
 

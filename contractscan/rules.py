@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import cache
 from .errors import RuleError
 from .resources import data_dir
 from .severity import Severity
@@ -30,7 +31,19 @@ CLAUSE_ID = re.compile(r"^[a-z][a-z_]*(?:\.[a-z][a-z_]*)*$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: rules usually come from the cache (``load_rules``), unpickled without
+    # validation, so building the validators at import would be start-up time for nothing
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        """Without the values cached from the fields (compiled regexes): a pickle of a rule
+        stays small and loads without compiling anything."""
+        state = super().__getstate__()
+        fields = type(self).model_fields
+        values = state["__dict__"]
+        if any(k not in fields for k in values):
+            state = {**state, "__dict__": {k: v for k, v in values.items() if k in fields}}
+        return state
 
 
 class Weighted(_Strict):
@@ -61,7 +74,7 @@ class Weighted(_Strict):
     def compiled(self) -> re.Pattern[str]:
         """The regex as rules are matched: case-insensitive."""
         assert self.regex is not None
-        return re.compile(self.regex, re.I)
+        return cache.compile_regex(self.regex, re.I)
 
 
 class Scoring(_Strict):
@@ -94,7 +107,7 @@ class ValueSpec(_Strict):
     def _has_group(cls, v: str | list[str]) -> str | list[str]:
         for one in [v] if isinstance(v, str) else v:
             try:
-                rx = re.compile(one)
+                rx = cache.compile_regex(one)
             except re.error as exc:
                 raise ValueError(f"invalid regex {one!r}: {exc}") from None
             if "value" not in rx.groupindex:
@@ -103,7 +116,7 @@ class ValueSpec(_Strict):
 
     @cached_property
     def compiled(self) -> list[re.Pattern[str]]:
-        return [re.compile(r) for r in ([self.regex] if isinstance(self.regex, str) else self.regex)]
+        return [cache.compile_regex(r) for r in ([self.regex] if isinstance(self.regex, str) else self.regex)]
 
 
 class Risk(_Strict):
@@ -212,7 +225,7 @@ def _words_regex(words: list[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     alts = "|".join(re.escape(w.lower()).replace(r"\ ", r"\s+") for w in words)
-    return re.compile(rf"(?<![a-z])(?:{alts})(?![a-z])")
+    return cache.compile_regex(rf"(?<![a-z])(?:{alts})(?![a-z])")
 
 
 def _describe(exc: ValidationError, path: str, rule_id: str | None) -> str:
@@ -308,11 +321,44 @@ def builtin_rule_files() -> list[Path]:
     return sorted(p for p in (data_dir() / "rules").glob("*.yaml"))
 
 
+_loaded: dict[str, list[Rule]] = {}
+
+
 def load_rules(extra: list[str | Path] | None = None, builtin: bool = True) -> list[Rule]:
-    """Built-in rules, then user files; a user rule with a built-in id replaces it."""
-    by_id: dict[str, Rule] = {}
+    """Built-in rules, then user files; a user rule with a built-in id replaces it.
+
+    The rules parsed from the same file names and bytes are kept for the process and in the
+    cache on disk (``cache``): parsing and validating them is most of a process's start."""
     files = (builtin_rule_files() if builtin else []) + [Path(p) for p in (extra or [])]
+    parts: list[str | bytes] = ["rules", str(yaml.__version__), _pydantic_version()]
+    for f in files:
+        try:
+            parts += [str(f), f.read_bytes()]
+        except OSError:
+            parts = []  # let load_rule_file say what is wrong with it
+            break
+    k = cache.key(*parts) if parts else None
+    if k is not None:
+        found = _loaded.get(k)
+        if found is None:
+            stored = cache.load("rules", k)
+            if isinstance(stored, list) and all(isinstance(r, Rule) for r in stored):
+                found = _loaded[k] = stored
+        if found is not None:
+            return list(found)
+    by_id: dict[str, Rule] = {}
     for f in files:
         for rule in load_rule_file(f):
             by_id[rule.id] = rule
-    return list(by_id.values())
+    rules = list(by_id.values())
+    if k is not None:
+        _loaded[k] = rules
+        cache.store("rules", k, rules)
+        cache.save()
+    return list(rules)
+
+
+def _pydantic_version() -> str:
+    import pydantic
+
+    return str(pydantic.VERSION)

@@ -54,6 +54,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
     def expire(signum, frame):
         expired.append(True)
+        # Should this exception be swallowed (the alarm landed in a finaliser or a gc callback,
+        # which Python only reports), fire again soon rather than let the file run to its end.
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
         raise ScanTimeout(message)
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -95,8 +98,7 @@ class Analyzer:
         self.rules: list[Rule] = load_rules(rules)
 
         self.load_options = load_options or LoadOptions()
-        self.nlp = build_nlp(model)
-        self.matcher = ClauseMatcher(self.rules, self.nlp)
+        self.nlp, self.matcher = _pipeline(model, self.rules, build_nlp, ClauseMatcher)
         if second_opinion is None:
             second_opinion = DEFAULT_ON
         self.second_opinion = shipped() if second_opinion is True else second_opinion or None
@@ -123,11 +125,11 @@ class Analyzer:
         text = _mask_noise(doc)
         kind = detect_type(text, [p.heading for p in passages if p.heading and not p.in_toc])
         profile = self.profile.for_type(kind.type)
-        matches = self.matcher.match(doc, passages, text)
+        matches, references = self.matcher.match_with_references(doc, passages, text)
         resolve_values(matches, self._rules_by_id, TermIndex.build(text))
         sections = SectionIndex(passages, len(text))
         sections.add_matches(matches, self._rules_by_id)
-        present, findings = judge(doc, matches, self.rules, profile, text, sections)
+        present, findings = judge(doc, matches, self.rules, profile, text, sections, references)
         if self.second_opinion is not None:
             findings = self.second_opinion.revise(doc, passages, text, findings, self._rules_by_id)
         return ScanResult(
@@ -172,6 +174,28 @@ class Analyzer:
                                  error=ScanError(type=problem.type, message=problem.message))
             else:
                 yield self.scan(path)
+
+
+_PIPELINES: dict[tuple, tuple] = {}
+_PIPELINES_LOCK = threading.Lock()
+
+
+def _pipeline(model: str | None, rules: list[Rule], build_nlp, matcher) -> tuple:
+    """spaCy and the compiled matcher for these rules, built once per process: every
+    ``contractscan.scan()`` call, and every Analyzer with other settings, reuses them
+    (building them costs more than scanning a short contract). ``load_rules`` gives the
+    same Rule objects for the same rule files, which the key holds on to."""
+    k = (model, tuple(map(id, rules)))
+    with _PIPELINES_LOCK:
+        found = _PIPELINES.get(k)
+        if found is None:
+            # spaCy's pipeline does not depend on the rules: share it
+            nlp = next((v[1] for kk, v in _PIPELINES.items() if kk[0] == model), None) or build_nlp(model)
+            found = (tuple(rules), nlp, matcher(rules, nlp))
+            if len(_PIPELINES) >= 4:  # other rule files come and go: keep the latest few
+                del _PIPELINES[next(iter(_PIPELINES))]
+            _PIPELINES[k] = found
+    return found[1], found[2]
 
 
 _OWN_CODE = os.path.dirname(os.path.abspath(__file__)) + os.sep

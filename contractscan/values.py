@@ -53,8 +53,15 @@ def _leading_number(raw: str) -> int | None:
     return None
 
 
+# Every duration ends in one of these: text without one holds none (``_DURATION`` tries its
+# word alternative at every character, which made it a quarter of a short contract's analysis)
+_UNIT_WORD = re.compile(r"(?:day|week|month|year|hour)s?\b", re.I)
+
+
 def to_days(text: str) -> int | None:
     """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730; '72 hours' -> 3."""
+    if not _UNIT_WORD.search(text):
+        return None
     for m in _DURATION.finditer(text):
         n = int(m.group("paren")) if m.group("paren") else None
         if n is None:

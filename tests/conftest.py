@@ -22,6 +22,16 @@ SAMPLES = ROOT / "samples"
 _current: list[pytest.Item] = []
 
 
+def pytest_configure(config):
+    """The compiled-rules cache of this test session lives in a folder of its own (inherited
+    by the CLI processes the tests start), never in the user's cache."""
+    import tempfile
+
+    if not os.environ.get("CONTRACTSCAN_TEST_CACHE"):
+        os.environ["CONTRACTSCAN_TEST_CACHE"] = tempfile.mkdtemp(prefix="contractscan-test-cache-")
+    os.environ["CONTRACTSCAN_CACHE"] = os.environ["CONTRACTSCAN_TEST_CACHE"]
+
+
 @pytest.fixture(autouse=True)
 def _remember_the_test(request):
     _current.append(request.node)

@@ -220,3 +220,24 @@ def test_the_progress_bar_counts_a_document_when_its_worker_finishes_not_when_it
     scheduler._harvest(pending, settings, record)
     assert recorded == [("c", 120), ("a", 0)]
     assert pending[0].result.error is not None
+
+
+@pytest.mark.slow
+def test_an_interrupted_pool_closes_though_a_worker_died_sending_a_result():
+    """A worker stopped in the middle of sending a result leaves half a message in the result
+    pipe: closing after Ctrl-C must not wait for the rest for ever."""
+    import struct
+    import threading
+    import time
+
+    from contractscan.batch.runners import ProcessPool
+    from contractscan.batch.settings import ScanSettings
+
+    pool = ProcessPool(ScanSettings.from_options(), 2)
+    pool._pool.submit(time.sleep, 0.01).result()
+    writer = pool._pool._result_queue._writer
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"x")  # a length, then 1 of its 1000 bytes
+    closer = threading.Thread(target=pool.close, kwargs={"interrupted": True}, daemon=True)
+    closer.start()
+    closer.join(30)
+    assert not closer.is_alive()

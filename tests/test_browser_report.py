@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -162,10 +163,19 @@ def healthcare_portfolio(tmp_path_factory) -> Path:
     return out
 
 
+@contextmanager
+def viewport(browser, width: int, height: int = 900):
+    """The page laid out at ``width`` CSS pixels, as on a screen of that size."""
+    browser.page("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+    try:
+        yield
+    finally:
+        browser.page("Emulation.clearDeviceMetricsOverride")
+
+
 @pytest.mark.parametrize("width", [1400, 800])
 def test_verdict_and_first_finding_need_no_scrolling(single_report, browser, width):
-    browser.page("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
-    try:
+    with viewport(browser, width):
         browser.open(single_report)
         js = browser.evaluate
         bottom = "(s => document.querySelector(s).getBoundingClientRect().bottom)"
@@ -176,14 +186,11 @@ def test_verdict_and_first_finding_need_no_scrolling(single_report, browser, wid
         assert js("document.querySelector('ol.findings li').getBoundingClientRect().left") >= 24
         SHOTS.mkdir(parents=True, exist_ok=True)
         browser.screenshot(SHOTS / f"single-{width}px.png")
-    finally:
-        browser.page("Emulation.clearDeviceMetricsOverride")
 
 
 @pytest.mark.parametrize("width", [1400, 800])
 def test_portfolio_groups_columns_and_names_risks(healthcare_portfolio, browser, width):
-    browser.page("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
-    try:
+    with viewport(browser, width):
         browser.open(healthcare_portfolio)
         js = browser.evaluate
         groups = js("[...document.querySelectorAll('#portfolio-table tr.groups th[data-group]')].map(t => t.textContent)")
@@ -202,8 +209,6 @@ def test_portfolio_groups_columns_and_names_risks(healthcare_portfolio, browser,
         assert js("document.querySelector('#portfolio-table').scrollWidth <= document.querySelector('.scroll').clientWidth + 1")
         browser.screenshot(SHOTS / f"portfolio-core-{width}px.png")
         assert every > js(columns)
-    finally:
-        browser.page("Emulation.clearDeviceMetricsOverride")
 
 
 def test_pdf_text_reads_as_paragraphs(single_report, browser):

@@ -19,9 +19,9 @@ EXPECTED = {
     "lab_services_incomplete": "master_agreement",
     "tricky_legend_contract": "master_agreement",  # an SEC "Exhibit 10.21" legend heads a whole agreement
     "business_associate_agreement": "baa",
-    "sets/northwind_labs/master_services_agreement": "master_agreement",
-    "sets/northwind_labs/business_associate_agreement": "baa",
-    "sets/northwind_labs/statement_of_work": "order_form",
+    "types/northwind_master_services_agreement": "master_agreement",
+    "types/northwind_business_associate_agreement": "baa",
+    "types/northwind_statement_of_work": "order_form",
     "types/mutual_nda": "nda",
     "types/amendment_no_1": "amendment",
 }
@@ -67,7 +67,7 @@ def test_no_cue_falls_back_to_a_master_agreement_with_low_confidence():
 def test_standalone_baa_gets_no_master_agreement_findings(auto):
     master_only = set(load_profile("core").require) - set(load_profile("baa").require)
     for path in (SAMPLES / "business_associate_agreement.pdf",
-                 SAMPLES / "sets/northwind_labs/business_associate_agreement.pdf"):
+                 SAMPLES / "types/northwind_business_associate_agreement.pdf"):
         r = auto.scan(path)
         missing = {f.rule for f in r.findings if f.kind == "missing"}
         assert not missing & (master_only | {"payment_terms", "ip_ownership", "scope_of_work"}), missing

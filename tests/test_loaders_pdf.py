@@ -217,7 +217,7 @@ def test_cli_ocr_never_and_time_limit_flags(tmp_path):
     scanned.write_bytes(build.scanned_contract_pdf())
     slow = tmp_path / "slow.txt"
     slow.write_text("\n\n".join(build.contract_text() for _ in range(3000)))
-    done = run_cli(str(tmp_path), "-f", "json", "--fail-on", "never", "--ocr", "never", "--time-limit", "0.5")
+    done = run_cli(str(tmp_path), "-f", "json", "--fail-on", "never", "--ocr", "never", "--time-limit", "3")
     assert done.returncode == 3, done.stderr
     errors = {r["source"].rsplit("/", 1)[-1]: r["error"] for r in json.loads(done.stdout)}
     assert errors["scanned.pdf"]["type"] == "no_text" and "--ocr never" in errors["scanned.pdf"]["message"]

@@ -15,7 +15,8 @@ from conftest import SAMPLES, run_cli
 
 pytestmark = pytest.mark.slow  # these run the CLI in a process
 
-SET = SAMPLES / "sets" / "northwind_labs"
+SET = SAMPLES / "sets" / "northwind_labs"  # one file per document, as a vendor would send them
+TYPES = SAMPLES / "types"  # the same documents in both formats, named northwind_*
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def single():
     import contractscan
 
     a = contractscan.Analyzer(profile="auto")
-    return {p.stem: a.scan(SET / f"{p.stem}.pdf") for p in sorted(SET.glob("*.pdf"))}
+    return {p.stem: a.scan(TYPES / f"northwind_{p.stem}.pdf") for p in sorted(SET.iterdir())}
 
 
 def test_one_result_per_set_listing_its_documents(results):
@@ -99,7 +100,7 @@ def test_sub_folders_are_sets(tmp_path):
     for vendor in ("acme", "zenith"):
         (tmp_path / vendor).mkdir()
     shutil.copy(SET / "master_services_agreement.pdf", tmp_path / "acme")
-    shutil.copy(SET / "statement_of_work.docx", tmp_path / "acme")
+    shutil.copy(TYPES / "northwind_statement_of_work.docx", tmp_path / "acme")
     shutil.copy(SAMPLES / "types" / "mutual_nda.docx", tmp_path / "zenith")
     sets = find_sets("folder", [str(tmp_path)])
     assert [(s.name, len(s.paths)) for s in sets] == [("acme", 2), ("zenith", 1)]
@@ -117,3 +118,15 @@ def test_a_bad_manifest_is_a_usage_error(tmp_path):
     bad.write_text("sets: nope\n")
     proc = run_cli(str(tmp_path), "--sets", str(bad))
     assert proc.returncode == 2 and "manifest" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_reports_name_the_set_documents_and_where_each_clause_is(tmp_path):
+    out = tmp_path / "sets.md"
+    proc = run_cli(str(SAMPLES / "sets"), "--sets", "folder", "--format", "md", "-o", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    page = out.read_text(encoding="utf-8")
+    assert ("Documents in this set: business\\_associate\\_agreement.docx (BAA); "
+            "master\\_services\\_agreement.pdf (master agreement); statement\\_of\\_work.pdf (order form)") in page
+    # a conflict's evidence says which document each side is in
+    assert "business\\_associate\\_agreement.docx § 9. Governing Law" in page
+    assert "master\\_services\\_agreement.pdf p.2, § 8. Disputes and Governing Law" in page

@@ -186,8 +186,22 @@ class ProcessPool:
     def close(self, interrupted: bool = False) -> None:
         if interrupted:
             # Workers ignore SIGINT; stop them rather than wait for their current documents.
-            for proc in list(getattr(self._pool, "_processes", {}).values()):
+            procs = list((getattr(self._pool, "_processes", None) or {}).values())
+            for proc in procs:
                 proc.terminate()
+            for proc in procs:
+                proc.join(10)
+            # A worker stopped while sending a result leaves half a message in the result pipe,
+            # and the pool's manager thread would wait for the rest for ever (seen once the
+            # workers started fast enough to be sending results at Ctrl-C). With every worker
+            # gone, closing this process's copy of the pipe's writing end ends that read (EOF).
+            queue = getattr(self._pool, "_result_queue", None)
+            writer = getattr(queue, "_writer", None)
+            if writer is not None and not any(p.is_alive() for p in procs):
+                try:
+                    writer.close()
+                except OSError:
+                    pass
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 

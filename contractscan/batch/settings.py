@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import tempfile
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..cache import code_hash
 from ..errors import RuleError
 from ..loaders import LoadOptions
 from ..profiles import Profile, load_profile
@@ -28,19 +28,6 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-@functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """sha256 of contractscan's own source files: a result made by other code (a fix, a local
-    edit under the same version number) is not reused. Read once per process, about 1 ms."""
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        rel = path.relative_to(package).as_posix().encode()
-        data = path.read_bytes()
-        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,6 +9,7 @@ Everything a rule knows comes from YAML; the steps only say how evidence adds up
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -77,15 +78,24 @@ class ClauseMatcher:
     def match(self, doc: Document, passages: list[Passage], text: str) -> list[ClauseMatch]:
         """The clauses found in ``passages``; ``text`` is the document text with noise blanked
         (same offsets)."""
+        return self.match_with_references(doc, passages, text)[0]
+
+    def match_with_references(self, doc: Document, passages: list[Passage],
+                              text: str) -> tuple[list[ClauseMatch], list[Reference]]:
+        """The clauses found, and the sentences that only name another agreement holding one
+        ("as set out in the Business Associate Agreement"): not evidence, but a reviewer of a
+        "missing" finding wants to know where the contract says the clause is."""
         spacy_hits: list[Hit] = []
         sentences = read_sentences(self.nlp, passages, text,
                                    lambda sdoc, first: spacy_hits.extend(self._spacy_hits(sdoc, first)))
         hits = [*spacy_hits, *self._regex_hits(sentences), *self._heading_hits(sentences)]
         candidates = self._gather(hits)
-        candidates = self._apply_vetoes(candidates, sentences)
+        referring: list[Candidate] = []
+        candidates = self._apply_vetoes(candidates, sentences, referring)
         candidates = self._add_bonuses(candidates, sentences)
         candidates = [c for c in candidates if c.score >= c.rule.scoring.threshold - 1e-9]  # 0.35 + 0.3 reach 0.65
-        return self._best_per_passage(candidates, sentences, doc, text)
+        return (self._best_per_passage(candidates, sentences, doc, text),
+                self._references(referring, sentences, doc, text))
 
     # --- step 1: candidate hits -----------------------------------------------------------
 
@@ -148,13 +158,33 @@ class ClauseMatcher:
 
     # --- step 2: vetoes; step 3: bonuses --------------------------------------------------
 
-    def _apply_vetoes(self, candidates: list[Candidate], sentences: Sentences) -> list[Candidate]:
+    def _apply_vetoes(self, candidates: list[Candidate], sentences: Sentences,
+                      referring: list[Candidate]) -> list[Candidate]:
         kept = []
         for c in candidates:
+            weight = max(r.score for r in c.readings)  # a veto may zero it
             if not any(veto(c, sentences) for veto in self._vetoes_of[c.rule_index]):
                 c.vetoes = self._veto_names_of[c.rule_index]
                 kept.append(c)
+            elif c.reference and weight >= c.rule.scoring.threshold - 1e-9:
+                c.score = weight
+                referring.append(c)  # strong enough to count, but only naming another agreement
         return kept
+
+    @staticmethod
+    def _references(referring: list[Candidate], sentences: Sentences, doc: Document,
+                    text: str) -> list[Reference]:
+        """The first sentence per rule that names another agreement instead of stating the clause."""
+        out: dict[str, Reference] = {}
+        for c in sorted(referring, key=lambda c: c.sentence):
+            if c.rule.id in out or c.reference is None:
+                continue
+            s, e = sentences.starts[c.sentence], sentences.ends[c.sentence]
+            quote = ClauseMatch(id=c.rule.id, page=doc.page_at(s), start=s, end=e,
+                                section=sentences.passage(c.sentence).section, text=_quote(text[s:e]),
+                                score=round(min(c.score, 1.0), 3))
+            out[c.rule.id] = Reference(quote, c.reference)
+        return sorted(out.values(), key=lambda r: (r.sentence.start, r.sentence.id))
 
     def _add_bonuses(self, candidates: list[Candidate], sentences: Sentences) -> list[Candidate]:
         for c in candidates:
@@ -220,6 +250,13 @@ class ClauseMatcher:
                 if m and m.group("value"):
                     return _normalised(rule, m.group("value"))
         return None, None
+
+
+class Reference(NamedTuple):
+    """A sentence that names another agreement where it would state a clause."""
+
+    sentence: ClauseMatch  # the sentence, under the clause id it would have shown
+    agreement: str  # the agreement it names, as written ("the Business Associate Agreement")
 
 
 def _explain(c: Candidate) -> Explanation:

@@ -6,29 +6,41 @@ the profile and rules the results were judged with, from whoever ran the scan.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TextIO
 
 from ..results import ScanResult
 from .context import ReportContext
-from .csv import render_csv
-from .html import render_html
-from .json import render_json, render_jsonl
-from .markdown import render_markdown
-from .summary import render_summary
-from .table import render_table
 
 Renderer = Callable[[Iterable[ScanResult], TextIO, ReportContext], None]
 
-RENDERERS: dict[str, Renderer] = {
-    "table": render_table,
-    "json": render_json,
-    "jsonl": render_jsonl,
-    "html": render_html,
-    "md": render_markdown,
-    "csv": render_csv,
-    "summary": render_summary,
+# name -> (module, function): a renderer's module (rich for the table, the HTML template ...)
+# is imported when its format is asked for, not at every start of the command line
+_RENDERERS = {
+    "table": (".table", "render_table"),
+    "json": (".json", "render_json"),
+    "jsonl": (".json", "render_jsonl"),
+    "html": (".html", "render_html"),
+    "md": (".markdown", "render_markdown"),
+    "csv": (".csv", "render_csv"),
+    "summary": (".summary", "render_summary"),
 }
+
+
+class _Renderers(Mapping[str, Renderer]):
+    def __getitem__(self, name: str) -> Renderer:
+        module, function = _RENDERERS[name]
+        return getattr(importlib.import_module(module, __name__), function)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_RENDERERS)
+
+    def __len__(self) -> int:
+        return len(_RENDERERS)
+
+
+RENDERERS: Mapping[str, Renderer] = _Renderers()
 
 # Formats that show the contract itself (the document a result carries), so a batch scan
 # must bring it back from its workers; these also name clauses by their rules.

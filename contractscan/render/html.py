@@ -31,7 +31,9 @@ from .. import __version__
 from ..document import Document
 from ..results import ClauseMatch, ScanResult
 from .context import ReportContext
-from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
+from .review import (
+    FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where,
+)
 from .text_flow import reflow, short_place as _short_place
 
 FULL_TEXT_BUDGET = 20_000_000
@@ -82,6 +84,7 @@ class _PortfolioRow:
     counts: dict[str, int]
     cells: dict[str, FamilyRow] = field(default_factory=dict)
     short: dict[str, str] = field(default_factory=dict)  # family -> what a risk cell says
+    documents: int = 0  # of a contract set
 
 
 class _Report:
@@ -111,7 +114,8 @@ class _Report:
                  for row in required if row.status == "risk"}
         self.rows.append(_PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
-                                       severity_counts(r), {row.id: row for row in required}, short))
+                                       severity_counts(r), {row.id: row for row in required}, short,
+                                       len(r.documents)))
         self.sections.append(self._section(r, anchor, card))
 
     def _risk_name(self, finding, row: FamilyRow) -> str:  # type: ignore[no-untyped-def]
@@ -138,6 +142,8 @@ class _Report:
         worst = max((f.severity for f in r.findings), key=lambda s: s.rank, default=None)
         out.insert(2, f'<p class="verdict s-{worst or "ok"}"><b>Verdict:</b> {e(verdict(r, self.context))}</p>')
         out.append(f'<p class="meta">{e(" · ".join(meta))}</p>')
+        if r.documents:
+            out.append(f'<p class="meta">Documents in this set: {e("; ".join(set_members(r)))}</p>')
         for w in r.warnings:
             pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
             out.append(f'<p class="warn">Warning [{e(w.type)}]: {e(w.message)}{e(pages)}</p>')
@@ -283,6 +289,7 @@ class _Report:
             missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
             cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
                      + (f' <span class="error small">unreadable ({e(row.error.split(":")[0])})</span>' if row.error else "")
+                     + (f' <span class="small">({row.documents} documents)</span>' if row.documents else "")
                      + "</td>"]
             for s in ("high", "medium"):
                 v = -1 if row.error else row.counts[s]

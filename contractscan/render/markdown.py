@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import __version__
 from ..results import ScanResult
 from .context import ReportContext
-from .review import FamilyRow, display_name, finding_title, scorecard, severity_counts, verdict, where
+from .review import FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where
 
 QUOTE_CHARS = 240
 _SPECIAL = re.compile(r"([\\`*_\[\]<|~])")  # ">" and "#" only matter at a line start
@@ -50,6 +50,8 @@ def _contract(r: ScanResult, level: int, context: ReportContext) -> list[str]:
     counts = severity_counts(r)
     meta.append("findings: " + (", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"))
     out += [f"**Verdict:** {md(verdict(r, context))}", "", " · ".join(meta), ""]
+    if r.documents:
+        out += ["Documents in this set: " + "; ".join(md(m) for m in set_members(r)), ""]
     for w in r.warnings:
         pages = f" (pages {', '.join(map(str, w.pages))})" if w.pages else ""
         out.append(f"> **Warning** [{md(w.type)}]: {md(w.message)}{pages}")

@@ -119,15 +119,39 @@ def display_name(result: ScanResult) -> str:
 
 
 def where(clause: ClauseMatch | object) -> str:
-    """"p.3, § 12.1" for a clause or a piece of evidence."""
+    """"p.3, § 12.1" for a clause or a piece of evidence; in a contract set, the document first
+    ("baa.docx p.3, § 12.1"), since the set's clauses come from several files."""
     parts = []
+    document = getattr(clause, "document", None)
+    if document:
+        parts.append(Path(document).name)
     page = getattr(clause, "page", None)
     section = getattr(clause, "section", None)
     if page is not None:
         parts.append(f"p.{page}")
     if section:
         parts.append(f"§ {section}")
+    if document and len(parts) > 1:
+        return f"{parts[0]} " + ", ".join(parts[1:])
     return ", ".join(parts)
+
+
+def kind_name(kind: str) -> str:
+    """'master agreement', 'BAA', 'order form' for a document type id."""
+    words = kind.replace("_", " ").strip()
+    return words.upper() if len(words) <= 3 else words
+
+
+def set_members(result: ScanResult) -> list[str]:
+    """A contract set's documents as a reviewer reads them: 'baa.docx (BAA)'; empty for one document."""
+    out = []
+    for d in result.documents:
+        name = Path(d.source).name or d.source
+        if d.error is not None:
+            out.append(f"{name} (not read: {d.error.type})")
+        else:
+            out.append(f"{name} ({kind_name(d.document_type)})" if d.document_type else name)
+    return out
 
 
 def severity_counts(result: ScanResult) -> dict[str, int]:

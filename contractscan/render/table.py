@@ -106,8 +106,6 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
             c = first[cid]
             name = Text(context.clause_name(cid), style="bold")
             detail = Text(cid, style="dim") + Text(" · " + (where(c) or "no page or section"))
-            if c.document:
-                detail = Text(c.document.rsplit("/", 1)[-1] + ", ") + detail
             if count[cid] > 1:
                 detail.append(f" (+{count[cid] - 1} more)", style="dim")
             value = role_value(c, context)

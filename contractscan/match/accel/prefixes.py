@@ -15,6 +15,10 @@ import functools
 import re
 from collections.abc import Iterator
 
+try:
+    from ...cache import compile_regex  # regexes compiled once, kept on disk
+except ImportError:  # this module alone (the tests run it on each Python without the package)
+    compile_regex = re.compile
 from ._re_internals import constants as _c
 from ._re_internals import parser as _sre_parse
 
@@ -146,12 +150,19 @@ class StartGate:
         shortest = sorted(p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes))
         self.strings = tuple(shortest)
         self._trie = _trie_regex(prefixes)
-        self._search = re.compile(self._trie).search if len(shortest) > _MAX_IN_TESTS else None
+        self._search = compile_regex(self._trie).search if len(shortest) > _MAX_IN_TESTS else None
+
+    def __getstate__(self) -> tuple[tuple[str, ...], str]:
+        return self.strings, self._trie  # the compiled search is made again, from the regex cache
+
+    def __setstate__(self, state: tuple[tuple[str, ...], str]) -> None:
+        self.strings, self._trie = state
+        self._search = compile_regex(self._trie).search if len(self.strings) > _MAX_IN_TESTS else None
 
     @functools.cached_property
     def _find(self):
         """The trie regex's search, compiled when first needed (few-string gates test with ``in``)."""
-        return self._search or re.compile(self._trie).search
+        return self._search or compile_regex(self._trie).search
 
     def keep(self, candidates: list[int], texts: list[str]) -> list[int]:
         """The candidates whose folded text holds a start string (``self(text)`` for each)."""

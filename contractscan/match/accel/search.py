@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from ... import cache
+from ...cache import compile_regex
 from ..patterns import CompiledPattern
 from ..search import RegexHit, reaches_item
 from ..sentences import Sentences
@@ -38,6 +40,14 @@ class GatedPattern:
         """The start strings a sentence must hold: the core's when the pattern starts with a look-ahead."""
         return self.starts or self.core_starts
 
+    def __reduce__(self) -> tuple:
+        """Pickled with the regexes' sources; loading compiles them from the regex cache."""
+        # the flags as given (re.I): a str pattern's re.UNICODE is implied, and the regex cache
+        # knows the pattern by the flags it was compiled with
+        return (_gated, (self.regex.pattern, self.regex.flags & ~re.UNICODE, self.veto, self.literals, self.others,
+                         self.starts, None if self.core is None else self.core.pattern,
+                         0 if self.core is None else self.core.flags & ~re.UNICODE, self.core_starts))
+
     @classmethod
     def of(cls, pattern: CompiledPattern) -> GatedPattern:
         assert pattern.regex is not None
@@ -52,30 +62,52 @@ class GatedPattern:
         others = tuple(StartGate(set(o)) for o in options if o != literals and all(w.isascii() for w in o))
         core = core_regex(source)
         return cls(pattern.regex, pattern.veto, literals, others, start_gate(source, re.I),
-                   re.compile(core, re.I) if core else None, start_gate(core, re.I) if core else None)
+                   compile_regex(core, re.I) if core else None, start_gate(core, re.I) if core else None)
+
+
+def _gated(regex: str, flags: int, veto: bool, literals: tuple[str, ...] | None, others: tuple[StartGate, ...],
+           starts: StartGate | None, core: str | None, core_flags: int, core_starts: StartGate | None) -> GatedPattern:
+    return GatedPattern(compile_regex(regex, flags), veto, literals, others, starts,
+                        None if core is None else compile_regex(core, core_flags), core_starts)
 
 
 class AcceleratedSearch:
     """``PlainSearch``'s hits, with each regex tried only where it can match."""
 
     def __init__(self, patterns: Sequence[CompiledPattern]) -> None:
-        self.patterns = [GatedPattern.of(p) for p in patterns]
+        # Reading each pattern for its literals and start strings takes most of a second: the
+        # result is kept in the cache on disk, keyed by the patterns and this code.
+        k = cache.key("gates", *(f"{int(p.veto)}:{p.regex.flags}:{p.regex.pattern}" for p in patterns
+                                 if p.regex is not None))
+        stored = cache.load("gates", k)
+        if (isinstance(stored, list) and len(stored) == len(patterns)
+                and all(isinstance(g, GatedPattern) for g in stored)):
+            self.patterns: list[GatedPattern] = stored
+            cache.save()  # any regex the regex cache did not have yet
+        else:
+            self.patterns = [GatedPattern.of(p) for p in patterns]
+            cache.store("gates", k, self.patterns)
+            cache.save()
 
     def __call__(self, sentences: Sentences) -> Iterator[RegexHit]:
         own, full, lead_of, items = sentences.own, sentences.full, sentences.lead_of, sentences.items
         folded_full = [fold(t) for t in full]
         folded_own = [fold(own[si]) if si in lead_of else folded_full[si] for si in range(len(own))]
         index = LiteralIndex(lower_same_length(sentences.flat), sentences.starts, sentences.ends)
+        by_literals: dict[tuple[str, ...] | None, list[int]] = {}  # patterns share literal sets
         for i, p in enumerate(self.patterns):
-            candidates = index.holding_any(p.literals)
-            if p.literals is not None and lead_of:
-                # An item is read after its lead-in, and that after its own: a literal anywhere
-                # up the chain makes the item a candidate.
-                found = set(candidates)
-                for item in items:  # a lead-in comes before its items
-                    if lead_of[item] in found:
-                        found.add(item)
-                candidates = sorted(found)
+            candidates = by_literals.get(p.literals)
+            if candidates is None:
+                candidates = index.holding_any(p.literals)
+                if p.literals is not None and lead_of:
+                    # An item is read after its lead-in, and that after its own: a literal anywhere
+                    # up the chain makes the item a candidate.
+                    found = set(candidates)
+                    for item in items:  # a lead-in comes before its items
+                        if lead_of[item] in found:
+                            found.add(item)
+                    candidates = sorted(found)
+                by_literals[p.literals] = candidates
             gate = p.gate
             if gate is not None:
                 candidates = gate.keep(candidates, folded_full)

@@ -1,0 +1,190 @@
+"""A cache on disk of the work that depends only on the rules and the code: parsed rule files,
+the analysis the regex speed-ups make of each pattern, and compiled regexes.
+
+Building the pipeline (reading ~60 rule files, compiling ~2,000 regexes, analysing each for
+its literals) took about a second of every process's start; the cache makes it a few
+milliseconds. Entries are keyed by a hash of what they were made from, contractscan's version
+and code, and the Python version, so a changed rule file or a new release never reads a stale
+entry: it misses and rebuilds. The folder is safe to delete at any time; an unreadable or
+corrupt entry is ignored and rewritten.
+
+Where: ``$CONTRACTSCAN_CACHE`` if set (``off`` or ``0`` turns the cache off), else the user's
+cache folder (``$XDG_CACHE_HOME/contractscan``, ``~/.cache/contractscan``; on Windows
+``%LOCALAPPDATA%\\contractscan\\cache``). Never inside the installed package.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+import re
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+ENV = "CONTRACTSCAN_CACHE"
+_OFF = {"0", "off", "no", "false", "none"}
+_lock = threading.Lock()
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is turned off."""
+    env = os.environ.get(ENV)
+    if env is not None:
+        return None if env.strip().lower() in _OFF or not env.strip() else Path(env).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "contractscan" / "cache"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "contractscan"
+
+
+@functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """sha256 of contractscan's own source files: what other code made is never reused (a
+    fix, a local edit under the same version number). Read once per process, about 1 ms."""
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix().encode()
+        data = path.read_bytes()
+        h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def key(*parts: str | bytes) -> str:
+    """A cache key: the parts given, contractscan's version and code, and the Python version."""
+    from . import __version__
+
+    h = hashlib.sha256()
+    for part in (__version__, code_hash(), sys.version, *parts):
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()[:32]
+
+
+def load(kind: str, k: str) -> Any | None:
+    """The entry ``kind``/``k``, or None if absent, unreadable or not written by this user."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / f"{kind}-{k}.pickle"
+    try:
+        with path.open("rb") as fh:
+            if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
+                return None  # a pickle is code: only read what this user wrote
+            return pickle.load(fh)
+    except Exception:  # absent, truncated, from an incompatible library version: rebuild
+        return None
+
+
+def store(kind: str, k: str, value: Any) -> None:
+    """Write the entry atomically (a reader sees the old entry or the new one, never half);
+    a cache that cannot be written is no error, only slower."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{kind}-", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, folder / f"{kind}-{k}.pickle")
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:
+        pass
+
+
+# --- compiled regexes -------------------------------------------------------------------
+#
+# ``re`` has no way to save a compiled pattern: pickling one pickles its source, and loading
+# compiles it again. Compiling is parsing and code generation in Python, then one C call
+# (``_sre.compile``) with the generated code. The cache keeps those arguments, so loading a
+# pattern is the C call alone. The code is what ``re.compile`` itself generates, on the same
+# Python version (the key has it), so the pattern is equal to ``re.compile``'s
+# (``Pattern.__eq__`` compares the code; the tests check it).
+
+try:  # Python 3.11+
+    from re import _compiler as _re_compiler  # noqa: N812
+    from re import _parser as _re_parser
+except ImportError:  # Python 3.10
+    import sre_compile as _re_compiler  # type: ignore[no-redef]
+    import sre_parse as _re_parser  # type: ignore[no-redef]
+
+import _sre  # noqa: E402
+
+_patterns: dict[tuple[str, int], re.Pattern[str]] = {}
+_codes: dict[tuple[str, int], tuple] | None = None
+_new_codes = 0
+_REGEX_KIND = "regex"
+_MAX_CODES = 50_000  # user rules come and go: start afresh rather than grow without end
+
+
+def _regex_key() -> str:
+    return key("regex code")
+
+
+def _sre_arguments(pattern: str, flags: int) -> tuple:
+    """What ``re``'s own compiler passes to ``_sre.compile`` (see ``re._compiler.compile``)."""
+    p = _re_parser.parse(pattern, flags)
+    code = _re_compiler._code(p, flags)
+    groupindex = p.state.groupdict
+    indexgroup = [None] * p.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    # plain ints: the opcodes are int subclasses that do not pickle
+    return (int(flags | p.state.flags), [int(c) for c in code], p.state.groups - 1, dict(groupindex),
+            tuple(indexgroup))
+
+
+def compile_regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, from the cache when it was compiled before.
+
+    Raises ``re.error`` as ``re.compile`` does. Call ``save()`` after compiling many."""
+    global _codes, _new_codes
+    flags = int(flags)
+    k = (pattern, flags)
+    rx = _patterns.get(k)
+    if rx is not None:
+        return rx
+    with _lock:
+        if _codes is None:
+            loaded = load(_REGEX_KIND, _regex_key())
+            _codes = loaded if isinstance(loaded, dict) else {}
+        args = _codes.get(k)
+        if args is not None:
+            try:
+                rx = _sre.compile(pattern, *args)
+            except Exception:  # a damaged entry: compile it afresh below
+                rx = None
+        if rx is None:
+            if flags & re.DEBUG or not isinstance(pattern, str):
+                return re.compile(pattern, flags)
+            try:
+                args = _sre_arguments(pattern, flags)
+                rx = _sre.compile(pattern, *args)
+            except re.error:
+                raise
+            except Exception:  # internals moved in a new Python: the public way
+                return re.compile(pattern, flags)
+            _codes[k] = args
+            _new_codes += 1
+        _patterns[k] = rx
+        return rx
+
+
+def save() -> None:
+    """Write the regexes compiled since the cache was read (cheap when there are none)."""
+    global _new_codes
+    with _lock:
+        if not _new_codes or _codes is None:
+            return
+        _new_codes = 0
+        codes = _codes if len(_codes) <= _MAX_CODES else dict(list(_codes.items())[-_MAX_CODES // 2:])
+        store(_REGEX_KIND, _regex_key(), codes)
