@@ -124,6 +124,7 @@ def normalise_jurisdiction(text: str, aliases: dict[str, str]) -> str:
     if v.isupper() and (" " in v or len(v) > 4):
         v = " ".join(w.capitalize() for w in v.split())
         v = re.sub(r"\b(Of|And|The)\b", lambda m: m.group(1).lower(), v)
+    v = re.sub(r"(?<=\w)\s+State$", "", v)  # "Washington State" is Washington ("New York State" too)
     key = v.lower()
     for k, target in aliases.items():
         if key == k.lower():

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from fixtures import constructions as cx
 
 from contractscan.loaders import load_bytes
@@ -225,3 +227,48 @@ def test_an_exclusion_vetoes_only_its_own_list_item(analyzer):
 def test_the_role_is_in_the_explanation(analyzer):
     clause = analyzer.scan(cx.NON_COMPETE).clauses_for("non_compete")[0]
     assert clause.explanation is not None and clause.explanation.role == "operative"
+
+
+# ---------------------------------------------------------------- breach-notice deadlines
+
+@pytest.mark.parametrize("duty,days", cx.BREACH_DEADLINES, ids=[str(i) for i in range(len(cx.BREACH_DEADLINES))])
+def test_breach_notice_deadline_in_the_wordings_baas_use(analyzer, duty, days):
+    found = analyzer.scan(cx.baa(duty)).clauses_for("data_breach_notification")
+    assert found, "the breach-notice duty was not found"
+    assert min(c.days for c in found if c.days is not None) == days
+
+
+def test_notice_of_a_breach_of_the_agreement_is_not_a_breach_notice(analyzer):
+    text = cx.baa("The Licensee shall notify the Licensor of any Breach of this Agreement by a sublicensee.")
+    assert not analyzer.scan(text).clauses_for("data_breach_notification")
+
+
+# ---------------------------------------------------------------- governing law, varied wordings
+
+@pytest.mark.parametrize("sentence,state", cx.GOVERNING_LAW_WORDINGS,
+                         ids=[s for _, s in cx.GOVERNING_LAW_WORDINGS])
+def test_governing_law_in_the_wordings_modern_templates_use(analyzer, sentence, state):
+    assert _one(analyzer.scan(cx.miscellaneous(sentence)), "governing_law").value == state
+
+
+def test_laws_named_for_their_subject_matter_are_not_a_governing_law(analyzer):
+    text = cx.miscellaneous("Data Protection Law applies to all processing of Personal Data under this Agreement.")
+    assert not analyzer.scan(text).clauses_for("governing_law")
+
+
+# ---------------------------------------------------------------- abbreviations; cap amounts
+
+def test_an_abbreviation_inside_the_sentence_does_not_cut_the_clause(analyzer):
+    assert "liability.limitation" in _ids(analyzer, cx.ABBREVIATED_PARTY)
+    assert "liability.limitation" in _ids(analyzer, cx.ABBREVIATED_COMPANY)
+
+
+@pytest.mark.parametrize("sentence,value", cx.CAP_VALUES, ids=[str(i) for i in range(len(cx.CAP_VALUES))])
+def test_the_cap_amount_is_read_from_long_and_interrupted_sentences(analyzer, sentence, value):
+    caps = analyzer.scan(f"SERVICES AGREEMENT\n\n12. Limitation of Liability\n\n{sentence}\n").clauses_for("liability.cap")
+    assert any(c.value and value in c.value for c in caps), [c.value for c in caps]
+
+
+def test_a_duty_to_defend_the_other_party_is_an_indemnity(analyzer):
+    assert "liability.indemnification" in _ids(analyzer, cx.DUTY_TO_DEFEND)
+    assert "liability.indemnification" not in _ids(analyzer, cx.DEFENDS_ITSELF)

@@ -16,9 +16,11 @@ from spacy.tokens import Doc
 
 from ..segment import Passage
 
-# A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any") is not its end;
-# it becomes a middle dot so that "[^.]" in a pattern can run across it.
-_INNER_DOT = re.compile(r"\.(?=\w)|\.(?=\s+[a-z0-9(\[])")
+# A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any", "the U.S. Department",
+# "Acme Inc. shall") is not its end: the sentencizer already split wherever a period ends a
+# sentence, so every period but the closing one is inner. It becomes a middle dot so that
+# "[^.]" in a pattern measures the sentence, not the distance to an abbreviation.
+_INNER_DOT = re.compile(r"\.(?![\s\"'”’)\]]*$)")
 
 
 @dataclass(frozen=True)
