@@ -8,6 +8,7 @@ it; 2 bad usage; 3 some files could not be scanned (the others were).
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
@@ -20,12 +21,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ContractScanError
+from .outputs import FileKey, OutputConflict, check_targets, file_key, looks_like_report, replace_on_success
 from .profiles import Profile, builtin_profiles
 from .render import DOCUMENT_FORMATS, RENDERERS, ReportContext
 from .results import ScanResult
 from .severity import Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a program the pipe stopped
 FAIL_ON = [s.value for s in Severity.by_rank()] + ["never"]
 
 
@@ -62,7 +65,7 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
                    help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
                    "always = every page, never")
-    p.add_argument("--time-limit", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--time-limit", type=_time_limit, default=120.0, metavar="SECONDS",
                    help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
     p.add_argument("--second-opinion", choices=["on", "off"], default=None,
                    help="for a required clause the rules did not find, ask the learned classifier (shipped, "
@@ -84,6 +87,22 @@ def _scan_parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     p.add_argument("--version", action="version", version=f"contractscan {__version__}")
     return p
+
+
+def _time_limit(text: str) -> float:
+    """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
+    from .scanner import MAX_TIME_LIMIT
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if seconds == 0:
+        return 0.0
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a number of seconds above 0 and at most {MAX_TIME_LIMIT:,.0f}, or 0 for no limit")
+    return seconds
 
 
 def _positive_int(text: str) -> int:
@@ -124,6 +143,9 @@ def _rules_command(argv: list[str]) -> int:
     ls.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml")
     ck = sub.add_parser("check", help="validate rule files and run their examples")
     ck.add_argument("files", nargs="+", metavar="FILE.yaml")
+    ck.add_argument("--time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
+                    help="time a rule's examples may take; a pattern that backtracks without end fails "
+                    "(default 30, 0 = none)")
     ln = sub.add_parser("lint", help="check rule files (default: the built-in ones) as CI does: examples, "
                         "a match example for every pattern, repeated alternations; exit 1 on a problem")
     ln.add_argument("files", nargs="*", metavar="FILE.yaml")
@@ -148,19 +170,22 @@ def _rules_command(argv: list[str]) -> int:
             return EXIT_OK
         if args.cmd == "lint":
             return _lint(args.files, args.strict)
-        return _check(args.files)
+        return _check(args.files, args.time_limit)
     except ContractScanError as exc:
         print(f"contractscan: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def _check(files: list[str]) -> int:
+def _check(files: list[str], seconds: float = 30.0) -> int:
     """Each file's examples, read with the built-in rules as the test suite reads them (a
     child rule that makes its parent present takes part); a file's rule replaces a built-in
-    one with the same id."""
+    one with the same id. A rule whose examples take longer than ``seconds`` fails: a pattern
+    that backtracks without end must not hang the check."""
+    from .errors import ScanTimeout
     from .examples import run_examples
     from .match import ClauseMatcher, build_nlp
     from .rules import load_rule_file, load_rules
+    from .scanner import time_limit
 
     nlp = build_nlp()
     loaded = {f: load_rule_file(f) for f in files}
@@ -170,7 +195,12 @@ def _check(files: list[str]) -> int:
     for f, rules in loaded.items():
         ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
         for rule in rules:
-            problems = run_examples(rule, nlp, list(context.values()))
+            try:
+                with time_limit(seconds):
+                    problems = run_examples(rule, nlp, list(context.values()))
+            except ScanTimeout:
+                problems = [f"its examples took more than {seconds:g} s (--time-limit): does a pattern "
+                            "backtrack catastrophically, such as (a+)+ or (\\w+\\s?)*?"]
             n = len(rule.examples.match) + len(rule.examples.no_match)
             if problems:
                 failures += len(problems)
@@ -200,7 +230,19 @@ def _lint(files: list[str], strict: bool) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    except BrokenPipeError:
+        # The reader went away (``contractscan ... | head``): stop quietly, as cat does.
+        # Point stdout at /dev/null so the interpreter's last flush does not complain.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return EXIT_BROKEN_PIPE
+
+
+def _main(argv: list[str]) -> int:
     if argv[:1] == ["rules"]:
         return _rules_command(argv[1:])
     if argv[:1] == ["schema"]:
@@ -214,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
     try:
         return _report(args) if report else _run(args)
+    except BrokenPipeError:
+        raise
     except ContractScanError as exc:
         if args.debug:
             raise
@@ -236,8 +280,6 @@ def _check_annotate(args: argparse.Namespace) -> None:
         raise ValueError("--annotate needs exactly one contract file (not a folder)")
     if not args.annotate.lower().endswith(".docx"):
         raise ValueError("--annotate writes a Word file: give a name ending in .docx")
-    if Path(args.annotate).resolve() == Path(args.paths[0]).resolve():
-        raise ValueError("--annotate must not overwrite the contract itself: choose another file name")
 
 
 def _check_output(args: argparse.Namespace) -> None:
@@ -250,6 +292,8 @@ def _run(args: argparse.Namespace) -> int:
 
     _check_annotate(args)
     _check_output(args)
+    check_targets({"-o": args.output, "--annotate": args.annotate}, args.paths, args.db)
+    skip = _written_here(args)
     settings = ScanSettings.from_options(
         profile=args.profile, rules=args.rules, model=args.model, pdf_engine=args.pdf_engine,
         password=args.password, debug=args.debug, ocr=args.ocr, time_limit=args.time_limit,
@@ -258,18 +302,27 @@ def _run(args: argparse.Namespace) -> int:
     if args.annotate:  # needs the loaded document itself, so one file scanned right here
         analyzer = settings.build()
         return _render([analyzer.scan(args.paths[0])], args, analyzer.report_context())
-    context = ReportContext.of(settings.profile, _rules_for_report(args))
+    rules = _rules_for_report(args)
+    if args.profile not in builtin_profiles():  # the built-in profiles are checked by the tests
+        from .profiles import check_profile
+        from .rules import load_rules
+
+        check_profile(settings.profile, rules or load_rules(args.rules))
+    context = ReportContext.of(settings.profile, rules)
     sets = None
     if args.sets:
         from .sets import find_sets
 
         sets = find_sets(args.sets, args.paths)
+        for s in sets:  # this run's own report is no member of a set
+            s.paths = [p for p in s.paths if file_key(p) not in skip]
+        sets = [s for s in sets if s.paths]
         if not sets:
             raise ValueError("--sets: no documents found to group into sets")
     with _store(args.db, create=True) as store:
         results = scan_sources(
             [p for s in sets for p in s.paths] if sets else args.paths, settings,
-            workers=args.workers or default_workers(), store=store,
+            workers=args.workers or default_workers(), store=store, skip=skip,
             executor=args.executor, scheduler=args.scheduler,
             progress=not args.quiet and sys.stderr.isatty(),
             # reports that show the contract itself need the loaded document back
@@ -291,10 +344,33 @@ def _combine_sets(sets, results: Iterable[ScanResult], settings) -> Iterator[Sca
         yield combine(s, [next(it) for _ in s.paths], settings.profile, rules)
 
 
+def _written_here(args: argparse.Namespace) -> set[FileKey]:
+    """The files this run writes (-o, the --db store) that already exist, to leave out of the
+    folders it scans: a report written into the folder it reports on would otherwise be read
+    as a contract on the next run. An existing target there that is not a previous report (a
+    contract) is refused rather than overwritten."""
+    from .loaders import SUPPORTED_SUFFIXES
+
+    folders = [os.path.join(os.path.realpath(p), "") for p in args.paths if os.path.isdir(p)]
+    keys: set[FileKey] = set()
+    for target in (args.output, args.db):
+        key = file_key(target) if target else None
+        if key is None:
+            continue
+        keys.add(key)
+        scanned = target.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf")) and any(
+            os.path.realpath(target).startswith(f) for f in folders)
+        if scanned and target != args.db and not looks_like_report(target):
+            raise OutputConflict(f"-o {target} is a file in the folder being scanned, not a previous report: "
+                                 "writing the report there would destroy it; choose another file name")
+    return keys
+
+
 def _report(args: argparse.Namespace) -> int:
     from .batch import results_from_store
 
     _check_output(args)
+    check_targets({"-o": args.output}, [], args.db)
     with _store(args.db, create=False) as store:
         results = list(results_from_store(store))
     results, profile = _one_profile(results, args)
@@ -364,21 +440,28 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
     if args.format == "xlsx":
         from .render.xlsx import write_xlsx
 
-        write_xlsx(tracked(results), args.output, context)
-    else:
-        if args.output:
-            out_ctx = open(args.output, "w", encoding="utf-8")
-        else:
-            out_ctx = nullcontext(_Stdout() if sys.stdout.isatty() else sys.stdout)
-        with out_ctx as out:
+        with replace_on_success(args.output) as tmp:
+            write_xlsx(tracked(results), tmp, context)
+    elif args.output:
+        with replace_on_success(args.output) as tmp, open(tmp, "w", encoding="utf-8") as out:
             RENDERERS[args.format](tracked(results), out, context)
+    else:
+        RENDERERS[args.format](tracked(results), _Stdout() if sys.stdout.isatty() else sys.stdout, context)
     annotate_path = getattr(args, "annotate", None)
     if annotate_path and scanned and scanned[0].error is not None:
         print(f"contractscan: nothing written to {annotate_path}: the contract could not be read", file=sys.stderr)
     elif annotate_path and scanned:
-        from .render.annotate import annotate
+        from .errors import ScanTimeout
+        from .render import annotate as annotating
+        from .scanner import time_limit
 
-        written = annotate(scanned[0], annotate_path, context)
+        try:
+            with time_limit(args.time_limit), replace_on_success(annotate_path) as tmp:
+                written = annotating.annotate(scanned[0], tmp, context)
+        except ScanTimeout:
+            print(f"contractscan: nothing written to {annotate_path}: adding the comments took longer than "
+                  f"the time limit ({args.time_limit:g} s, see --time-limit)", file=sys.stderr)
+            return EXIT_UNREADABLE
         what = f"{written.comments} comments" if written.kind == "comments" else "a review summary"
         print(f"contractscan: wrote {annotate_path} ({what})", file=sys.stderr)
     if stats["errors"]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
@@ -13,6 +14,9 @@ from .errors import RuleError
 from .resources import data_dir
 from .rules import CLAUSE_ID, SAFE_LOADER
 from .severity import Severity
+
+if TYPE_CHECKING:
+    from .rules import Rule
 
 
 class Profile(BaseModel):
@@ -71,6 +75,9 @@ class Profile(BaseModel):
     def type_profiles(self) -> dict[str, Profile]:
         return dict(self._for_type)
 
+    # The file each require/options key came from, for errors about a merged (extends) profile.
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
     @field_validator("require")
     @classmethod
     def _clause_ids(cls, v: dict[str, Severity]) -> dict[str, Severity]:
@@ -95,11 +102,13 @@ def _read(path: Path) -> Profile:
         raise RuleError(f"{path}: a profile is a mapping with name and require")
     raw.setdefault("name", path.stem)
     try:
-        return Profile.model_validate({**raw, "source_file": str(path)})
+        prof = Profile.model_validate({**raw, "source_file": str(path)})
     except ValidationError as exc:
         msgs = [f"{path}: profile {raw.get('name')}: field {'.'.join(map(str, e['loc']))}: {e['msg']}"
                 for e in exc.errors()]
         raise RuleError("\n".join(msgs)) from None
+    prof._origins = {f"{field}.{key}": str(path) for field in ("require", "options") for key in getattr(prof, field)}
+    return prof
 
 
 def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, ...] = ()) -> Profile:
@@ -128,11 +137,13 @@ def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, 
         if base_key in _seen + (key,):
             raise RuleError(f"{prof.source_file}: field extends: profiles extend each other in a loop")
         base = load_profile(base_ref, _seen + (key,))
+        origins = {**base._origins, **prof._origins}
         own = prof.require
         prof = prof.model_copy(
             update={"require": {**base.require, **prof.require}, "options": {**base.options, **prof.options},
                     "by_type": {**base.by_type, **prof.by_type}}
         )
+        prof._origins = origins
         prof._groups = {**{cid: prof.name for cid in own}, **{cid: base.group_of(cid) for cid in base.require}}
     if prof.by_type:
         if "default" not in prof.by_type:
@@ -147,3 +158,31 @@ def load_profile(name_or_path: str | Path | Profile = "core", _seen: tuple[str, 
                 raise RuleError(f"{prof.source_file}: field by_type: {kind}: {ref} is itself automatic")
             prof._for_type[kind] = sub
     return prof
+
+
+def check_profile(profile: Profile, rules: Iterable[Rule]) -> None:
+    """Refuse require ids and option keys that no rule knows, naming the closest valid one.
+
+    A misspelt clause id would be a permanent "missing" finding, and a misspelt option
+    key silently switches its check off: both are errors, as in a rule file.
+    """
+    rules = list(rules)
+    ids = sorted({cid for r in rules for cid in r.ancestors()})
+    options = sorted({risk.option for r in rules for risk in r.risks if risk.option})
+    problems = []
+    for field, known, what in (("require", ids, "clause id"), ("options", options, "option")):
+        for key in getattr(profile, field):
+            if key in known:
+                continue
+            where = profile._origins.get(f"{field}.{key}") or profile.source_file or f"profile {profile.name}"
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else (
+                f"; valid: {', '.join(known)}" if known and len(known) <= 12 else "")
+            problems.append(f"{where}: profile {profile.name}: field {field}: unknown {what} {key!r}{hint}")
+    for sub in profile.type_profiles().values():  # an automatic profile: each kind's checklist
+        try:
+            check_profile(sub, rules)
+        except RuleError as exc:
+            problems.extend(m for m in exc.message.split("\n") if m not in problems)
+    if problems:
+        raise RuleError("\n".join(problems))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, field_validator, model_serializer
 
+from .escapes import printable
 from .severity import Severity
 
 if TYPE_CHECKING:
@@ -133,18 +134,7 @@ class ScanWarning(BaseModel):
     message: str = Field(description="what happened and what it means for the findings")
     pages: list[int] = Field(default_factory=list, description="the pages concerned")
 
-
-def printable(text: str) -> str:
-    """A file name as JSON-safe text: bytes that are not UTF-8 (which Python keeps as lone
-    surrogates) shown as ``\\xNN``, so one odd name cannot stop a batch's output."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        try:
-            return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        except UnicodeEncodeError:
-            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    _printable = field_validator("message")(printable)
 
 
 class ScanError(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -15,7 +16,7 @@ from .document import Document
 from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory, ScanTimeout
 from .judge import judge
 from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
-from .profiles import Profile, load_profile
+from .profiles import Profile, check_profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
 from .second_opinion import DEFAULT_ON, SecondOpinion, shipped
@@ -27,9 +28,48 @@ if TYPE_CHECKING:
     from .render.context import ReportContext
 
 Source = str | bytes | os.PathLike[str]
+RuleFiles = str | os.PathLike[str] | list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...]
 
 
 DEFAULT_TIME_LIMIT = 120.0
+MAX_TIME_LIMIT = 1_000_000.0
+"""Seconds (11.6 days): beyond what every platform's interval timer takes."""
+
+
+def check_time_limit(seconds: float | None) -> float | None:
+    """The limit itself; None or 0 mean none. Infinite, huge, negative or NaN is a ValueError:
+    -1 and nan used to mean "no limit" silently, and inf made every file fail."""
+    if seconds is None or seconds == 0:
+        return seconds
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"time_limit must be a number of seconds, not {type(seconds).__name__}")
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
+        raise ValueError(f"the time limit must be a finite number of seconds above 0 and at most "
+                         f"{MAX_TIME_LIMIT:,.0f} (0 for none), not {seconds!r}")
+    return seconds
+
+
+def rule_files(rules: RuleFiles | None) -> list[str | os.PathLike[str]]:
+    """``rules`` as a list of paths: one path (a str, not its characters) or several."""
+    if rules is None:
+        return []
+    if isinstance(rules, (str, os.PathLike)):
+        return [rules]
+    if isinstance(rules, (list, tuple)) and all(isinstance(r, (str, os.PathLike)) for r in rules):
+        return list(rules)
+    raise TypeError(f"rules must be a rule file path or a list of paths, not {type(rules).__name__}")
+
+
+def check_source(source: object) -> None:
+    """A clear TypeError for what cannot be a contract: str(None) would be scanned as text."""
+    if isinstance(source, (str, bytes, os.PathLike)):
+        return
+    hint = ""
+    if hasattr(source, "read"):
+        hint = " (for an open file, pass its bytes: f.read())"
+    elif isinstance(source, (bytearray, memoryview)):
+        hint = " (pass bytes(...))"
+    raise TypeError(f"a source is a path (str or os.PathLike), bytes or text, not {type(source).__name__}{hint}")
 
 
 @contextmanager
@@ -78,14 +118,15 @@ class Analyzer:
     def __init__(
         self,
         profile: str | Path | Profile = "auto",
-        rules: list[str | Path] | None = None,
+        rules: RuleFiles | None = None,
         model: str | None = None,
         load_options: LoadOptions | None = None,
         debug: bool = False,
         time_limit: float | None = DEFAULT_TIME_LIMIT,
         second_opinion: bool | SecondOpinion | None = None,
     ) -> None:
-        """``time_limit``: seconds one file may take (load + analysis); None or 0 for no limit.
+        """``rules``: an extra rule file or a list of them. ``time_limit``: seconds one file may
+        take (load + analysis); None or 0 for no limit, else finite and at most MAX_TIME_LIMIT.
         ``second_opinion``: consult the learned classifier on clauses the rules left missing
         (True: the shipped model; None: the default, see ``second_opinion.DEFAULT_ON``)."""
         # Imported here, not at the top: listing files or answering from the result store
@@ -93,9 +134,10 @@ class Analyzer:
         from .match import ClauseMatcher, build_nlp
 
         self.debug = debug
-        self.time_limit = time_limit
+        self.time_limit = check_time_limit(time_limit)
         self.profile = load_profile(profile)
-        self.rules: list[Rule] = load_rules(rules)
+        self.rules: list[Rule] = load_rules(rule_files(rules))
+        check_profile(self.profile, self.rules)
 
         self.load_options = load_options or LoadOptions()
         self.nlp, self.matcher = _pipeline(model, self.rules, build_nlp, ClauseMatcher)
@@ -113,12 +155,14 @@ class Analyzer:
 
         return ReportContext.of(self.profile, self.rules)
 
-    def load(self, source: Source) -> Document:
+    def load(self, source: Source, name: str | None = None) -> Document:
+        """Bytes; a path (an os.PathLike, or a str that looks like one, see ``scan``); else text."""
+        check_source(source)
         if isinstance(source, bytes):
-            return load_bytes(source, "<bytes>", self.load_options)
-        if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
+            return load_bytes(source, name or "<bytes>", self.load_options)
+        if _is_pathlike(source):
             return load_path(source, self.load_options)
-        return load_bytes(str(source).encode("utf-8"), "<text>", self.load_options)
+        return load_bytes(str(source).encode("utf-8"), name or "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
         passages = segment(doc)
@@ -145,12 +189,20 @@ class Analyzer:
         ).attach(doc)
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
-        """Scan a path, bytes or text. Bad input gives a result with ``error`` set."""
+        """Scan a path, bytes or text. Bad input gives a result with ``error`` set; a source of
+        another type (None, a number, an open file) is a TypeError.
+
+        A str is a path when such a file exists; text when it has a line break; and a path
+        still when it is one line ending in a file extension contractscan reads (".pdf",
+        ".docx", ".txt", ...): if no such file exists, the result's error is ``io_error``
+        "no such file". To scan one line of text that ends so, pass it as bytes.
+        """
+        check_source(source)
         label = name or (str(source) if not isinstance(source, bytes) and _is_pathlike(source) else None)
         loaded = False
         try:
             with time_limit(self.time_limit):
-                doc = self.load(source)
+                doc = self.load(source, name)
                 loaded = True
                 if name:
                     doc.source = name
@@ -235,9 +287,13 @@ def _is_pathlike(source: Source) -> bool:
 
 
 def _looks_like_path(s: str) -> bool:
-    if "\n" in s or len(s) > 4096:
+    if len(s) > 4096:
         return False
-    return os.path.exists(s) or s.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf"))
+    if os.path.exists(s):
+        return True
+    if "\n" in s or "\r" in s:
+        return False
+    return s.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf"))
 
 
 def iter_files(folder: str | os.PathLike[str],
@@ -302,7 +358,7 @@ def iter_files(folder: str | os.PathLike[str],
 def scan(
     source: Source,
     profile: str | Path | Profile = "auto",
-    rules: list[str | Path] | None = None,
+    rules: RuleFiles | None = None,
     model: str | None = None,
 ) -> ScanResult:
     """Scan one contract and return its review.
@@ -311,17 +367,20 @@ def scan(
     contract's text. ``profile`` is the checklist: "auto" (the default) picks the profile for
     the document's kind (master agreement, BAA, NDA ...; see ``ScanResult.document_type``),
     "core", "outsourcing", "healthcare" or a profile YAML file apply one checklist. ``rules``
-    adds rule files (a rule with a built-in id replaces it); ``model`` names an installed spaCy
-    model. A file that cannot be read gives a result with ``error`` set, never an exception.
+    adds a rule file or a list of them (a rule with a built-in id replaces it); ``model`` names
+    an installed spaCy model. A file that cannot be read gives a result with ``error`` set,
+    never an exception; a source of another type (None, a number, an open file) is a
+    TypeError (see ``Analyzer.scan``).
     To scan many files, build an ``Analyzer`` once and call its ``scan``.
     """
+    check_source(source)
     return Analyzer(profile=profile, rules=rules, model=model).scan(source)
 
 
 def scan_folder(
     path: str | os.PathLike[str],
     profile: str | Path | Profile = "auto",
-    rules: list[str | Path] | None = None,
+    rules: RuleFiles | None = None,
     model: str | None = None,
 ) -> Iterator[ScanResult]:
     """Scan every supported file below ``path`` (recursively, sorted), yielding one result per

@@ -135,7 +135,7 @@ def test_a_parser_library_failing_on_the_bytes_is_corrupt_and_reusable(tmp_path,
 
     from contractscan import scanner
 
-    def load(self, source):  # the error is raised inside a library (json), not contractscan
+    def load(self, source, name=None):  # the error is raised inside a library (json), not contractscan
         stdlib_json.loads("{not json")
 
     monkeypatch.setattr(scanner.Analyzer, "load", load)

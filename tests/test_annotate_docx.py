@@ -172,7 +172,7 @@ def test_cli_annotate(complete_docx, tmp_path):
         proc = run_cli(*bad, "--annotate", str(out))
         assert proc.returncode == 2 and "exactly one contract file" in proc.stderr
     proc = run_cli(str(complete_docx), "--annotate", str(complete_docx))
-    assert proc.returncode == 2 and "must not overwrite" in proc.stderr
+    assert proc.returncode == 2 and "is the input" in proc.stderr and "would destroy it" in proc.stderr
 
 
 @pytest.mark.skipif(not (REAL_SAMPLES / "lab_services_incomplete.docx").exists(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import Future
@@ -17,6 +18,9 @@ from .sandbox import Sandbox
 from .work import Job, Outcome
 
 _dask_local = threading.local()
+# What distributed raises when a wait times out: asyncio's TimeoutError, which is the built-in
+# TimeoutError only from Python 3.11 (on 3.10 ``except TimeoutError`` let it end the run).
+_TIMEOUTS = (TimeoutError, asyncio.TimeoutError)
 
 
 def _dask_work(settings: ScanSettings, fingerprint: str, name: str, data: bytes, keep_document: bool) -> Outcome:
@@ -56,7 +60,7 @@ class DaskRunner:
         self.fingerprint = settings.fingerprint()
         try:
             self._client = Client(scheduler, timeout=30)
-        except (OSError, TimeoutError) as exc:
+        except (OSError, *_TIMEOUTS) as exc:
             raise ContractScanError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         threads = sum(self._client.nthreads().values()) or 1
         self.window = threads * 4
@@ -79,7 +83,7 @@ class DaskRunner:
             try:
                 wait([future], timeout=timeout if timeout is not None else 1.0)
                 return True
-            except TimeoutError:
+            except _TIMEOUTS:
                 pass
             self._check_workers()
             if timeout is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import ContractScanError, CorruptFile
@@ -35,6 +35,7 @@ def scan_sources(
     progress: bool = False,
     attach: bool = False,
     follow_links: bool = False,
+    skip: Collection[tuple[int, int]] = (),
 ) -> Iterator[ScanResult]:
     """Scan files and folders, yielding one result per file in input order as they finish.
 
@@ -42,11 +43,12 @@ def scan_sources(
     version is answered from it, and every new result is saved as soon as it arrives.
     With ``attach``, each result carries its document, profile and rules, as
     ``Analyzer.scan`` gives them (for reports that show the contract itself). With
-    ``follow_links``, symbolic links in folders that lead outside them are followed.
+    ``follow_links``, symbolic links in folders that lead outside them are followed. Files
+    in folders that ``skip`` names by (device, inode) are not scanned (the run's own outputs).
     """
     if executor == "dask" and not scheduler:
         raise ContractScanError("--executor dask needs --scheduler ADDRESS (host:port of the Dask scheduler)")
-    sources = list_sources(paths, settings.profile.name, follow_links)
+    sources = list_sources(paths, settings.profile.name, follow_links, skip)
     to_scan = sum(1 for _, failed_result in sources if failed_result is None)
     fingerprint = settings.fingerprint() if store is not None else ""
     read_first = store is not None or executor == "dask"

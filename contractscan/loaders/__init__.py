@@ -16,6 +16,7 @@ from ..document import Document
 from ..errors import CorruptFile, IOProblem, NoText, TooLarge, UnsupportedFormat
 
 SUPPORTED_SUFFIXES = (".pdf", ".docx", ".txt", ".md", ".text")
+_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word .docx"}  # never plain text when the file is sound
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,13 @@ def _load(data: bytes, source: str, options: LoadOptions) -> Document:
         raise UnsupportedFormat("a ZIP archive that is not a Word .docx document")
     from .text import load_text
 
-    return load_text(data, source, options)
+    doc = load_text(data, source, options)  # binary junk is unsupported_format, whatever its name
+    suffix = next((x for x in _BINARY_SUFFIXES if os.path.basename(source).lower().endswith(x)), None)
+    if suffix is not None:  # (".docx" alone counts: splitext takes it for a name without extension)
+        # Read as text it would be "missing every clause"; it is a broken or misnamed file.
+        raise CorruptFile(f"the name ends in {suffix} but the content is plain text, not a "
+                          f"{_BINARY_SUFFIXES[suffix]} file (the extension and the content disagree)")
+    return doc
 
 
 def load_path(path: str | os.PathLike[str], options: LoadOptions | None = None) -> Document:

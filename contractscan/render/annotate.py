@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator
@@ -116,8 +117,9 @@ def _find_loose(text: str, probe: str, start: int, limit: int) -> int:
     return m.start() if m else -1
 
 
-def _anchors_for(anchors: list[Anchor], start: int, end: int) -> list[Anchor]:
-    starts = [a.start for a in anchors]
+def _anchors_for(anchors: list[Anchor], starts: list[int], start: int, end: int) -> list[Anchor]:
+    """The anchors a clause's range covers; ``starts`` is their start offsets (built once:
+    per clause it made annotating quadratic)."""
     first = max(0, bisect.bisect_right(starts, start) - 1)
     last = max(first, bisect.bisect_left(starts, end) - 1)
     chosen = anchors[first:last + 1]
@@ -196,12 +198,14 @@ def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], ou
     if not anchors:
         raise ValueError("none of the document's paragraphs could be matched to the scanned text")
     summary = AnnotationSummary(Path(out), "comments")
+    _count_comment_ids(document)
+    starts = [a.start for a in anchors]
 
     groups: dict[tuple[int, int], list[str]] = {}
     placed: dict[tuple[str, int, int], tuple[int, int]] = {}
     order = {id(a): i for i, a in enumerate(anchors)}
     for c in result.clauses:
-        chosen = _anchors_for(anchors, c.start, c.end)
+        chosen = _anchors_for(anchors, starts, c.start, c.end)
         key = (order[id(chosen[0])], order[id(chosen[-1])])
         line = _clause_line(context, c)
         lines = groups.setdefault(key, [])
@@ -228,6 +232,17 @@ def annotate_docx(result: ScanResult, source: bytes | str | os.PathLike[str], ou
         summary.comments += 1
     document.save(str(out))
     return summary
+
+
+def _count_comment_ids(document) -> None:
+    """Number new comments from a counter. python-docx finds each new id by scanning every
+    comment so far, which made a long contract's thousands of comments take minutes."""
+    comments = document.comments
+    element = getattr(comments, "_comments_elm", None)
+    if element is None or not hasattr(element, "_next_available_comment_id"):
+        return  # another python-docx: slower, still correct
+    ids = itertools.count(max((c.comment_id for c in comments), default=-1) + 1)
+    element._next_available_comment_id = lambda: next(ids)
 
 
 def write_summary_docx(result: ScanResult, out: str | os.PathLike[str], context: ReportContext) -> AnnotationSummary:

@@ -1,4 +1,10 @@
-"""CSV for spreadsheets: one row per document and clause, for a whole portfolio."""
+"""CSV for spreadsheets: one row per document and clause, for a whole portfolio.
+
+A cell that starts with = + - @ (or a tab or carriage return) would be taken by a
+spreadsheet for a formula (``=HYPERLINK(...)`` in a file name or a section heading), so it
+gets a leading single quote, as OWASP recommends against CSV injection. Undecodable bytes
+in file names are shown as \\xNN.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import csv
 from collections.abc import Iterable
 from typing import TextIO
 
+from ..escapes import printable
 from ..results import ClauseMatch, Finding, ScanResult, by_strength
 from .context import ReportContext
 
@@ -57,5 +64,14 @@ def render_csv(results: Iterable[ScanResult], out: TextIO, context: ReportContex
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in results:
-        writer.writerows(rows(r))
+        writer.writerows({k: cell(v) for k, v in row.items()} for row in rows(r))
         out.flush()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: str) -> str:
+    """The value as a spreadsheet shows it literally: never a formula, always encodable."""
+    value = printable(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value

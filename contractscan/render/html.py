@@ -29,6 +29,7 @@ from typing import TextIO
 
 from .. import __version__
 from ..document import Document
+from ..escapes import printable
 from ..results import ClauseMatch, ScanResult
 from .context import ReportContext
 from .review import (
@@ -47,13 +48,13 @@ _PALETTE = 8
 
 
 def e(value: object) -> str:
-    """Escape for text and for double-quoted attributes alike."""
-    return html.escape(str(value), quote=True)
+    """Escape for text and for double-quoted attributes alike (undecodable file-name bytes as \\xNN)."""
+    return html.escape(printable(str(value)), quote=True)
 
 
 def text(value: str) -> str:
     """Escape contract text for element content: quotes are harmless there and common in contracts."""
-    return html.escape(value, quote=False)
+    return html.escape(printable(value), quote=False)
 
 
 def _asset(name: str) -> str:

@@ -1,7 +1,9 @@
 """Markdown for tickets and emails: findings first, then the scorecard and where clauses are.
 
-Contract text is escaped so that a ticket system rendering the Markdown shows it as text
-(no HTML, no links, no emphasis smuggled in by the contract).
+Contract text and file names are escaped so that a ticket system rendering the Markdown
+shows them as text (no HTML, no links, no emphasis smuggled in by the contract), and a
+file name cannot end its line or its code span (control characters and line breaks are
+shown escaped, undecodable bytes as \\xNN).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from .. import __version__
+from ..escapes import one_line
 from ..results import ScanResult
 from .context import ReportContext
 from .review import FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where
@@ -23,11 +26,12 @@ _MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓"}
 
 def md(text: str) -> str:
     """One line of literal text: whitespace collapsed, Markdown and HTML syntax escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _SPECIAL.sub(r"\\\1", one_line(" ".join(str(text).split())))
 
 
 def code(text: str) -> str:
-    return "`" + str(text).replace("`", "'") + "`"
+    """A code span that stays one: no backtick or line break inside can end it."""
+    return "`" + one_line(str(text)).replace("`", "'") + "`"
 
 
 def _table(head: list[str], rows: list[list[str]]) -> list[str]:

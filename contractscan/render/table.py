@@ -2,7 +2,10 @@
 severity with what to do about each, then the evidence (the clauses found, where, and the words).
 
 Laid out with rich, so it reads at any width from 80 to 200 columns: long messages and quotes
-wrap inside their column instead of back to column 0.
+wrap inside their column instead of back to column 0. Everything from outside (file names,
+messages naming files, sections, values, quotes) goes through ``one_line``: no control
+character, line break or undecodable byte reaches the terminal, so a file name cannot forge
+report lines or colours.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..escapes import one_line
 from ..results import ClauseMatch, ScanResult, by_strength
 from ..severity import Severity
 from .context import ReportContext
@@ -35,14 +39,14 @@ def _console(out: TextIO, width: int | None) -> Console:
 
 
 def _quote(text: str) -> str:
-    text = " ".join(text.split())
+    text = one_line(" ".join(text.split()))
     return f"\u201c{text[:QUOTE_CHARS].rstrip()}{' …' if len(text) > QUOTE_CHARS else ''}\u201d"
 
 
 def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
-    console.rule(Text(display_name(r), style="bold"), align="left", characters="─")
+    console.rule(Text(one_line(display_name(r)), style="bold"), align="left", characters="─")
     if r.error:
-        console.print(Text(f"Not read ({r.error.type}): {r.error.message}", style="bold red"))
+        console.print(Text(f"Not read ({r.error.type}): {one_line(r.error.message)}", style="bold red"))
         console.print()
         return
     meta = []
@@ -50,7 +54,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
         meta.append(r.document_type.name or r.document_type.type)
     if r.documents:
         meta.append(f"contract set of {len(r.documents)} documents")
-    meta.append(f"checklist: {r.profile}")
+    meta.append(f"checklist: {one_line(str(r.profile))}")
     if r.pages is not None:
         meta.append(f"{r.pages} page{'s' if r.pages != 1 else ''}")
     console.print(Text(" · ".join(meta), style="dim"))
@@ -58,14 +62,14 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
     console.print(Text("Verdict: ", style="bold") + Text(verdict(r, context),
                                                           style=_STYLE.get(worst, "bold green") if worst else "bold green"))
     for w in r.warnings:
-        console.print(Text(f"Warning ({w.type}): {w.message}", style="yellow"))
+        console.print(Text(f"Warning ({w.type}): {one_line(w.message)}", style="yellow"))
     if r.documents:
         docs = Table(box=None, show_header=False, pad_edge=False, expand=False, padding=(0, 1))
         docs.add_column(no_wrap=True)
         docs.add_column(overflow="fold")
         for d in r.documents:
             docs.add_row(Text("  document", style="dim"),
-                         Text(f"{d.source}  ({d.document_type or d.error.type if d.error else d.document_type})"))
+                         Text(f"{one_line(d.source)}  ({d.document_type or d.error.type if d.error else d.document_type})"))
         console.print(docs)
 
     if r.findings:
@@ -77,7 +81,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
         for f in sorted(r.findings, key=lambda f: -f.severity.rank):
             body = Text(finding_title(f, context), style="bold")
             body.append(f"  ({f.rule})", style="dim")
-            body.append("\n" + f.message + (" (uncertain: part of the document could not be read)"
+            body.append("\n" + one_line(f.message) + (" (uncertain: part of the document could not be read)"
                                             if f.uncertain else ""))
             if f.recommendation:
                 body.append("\n→ " + " ".join(f.recommendation.split()), style="italic")
@@ -85,7 +89,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
                 filter(None, ((ev.document.rsplit('/', 1)[-1] + ": " if ev.document else "") + where(ev)
                               for ev in f.evidence))))
             if places:
-                body.append("\nwhere: " + "; ".join(places[:4]), style="dim")
+                body.append("\nwhere: " + one_line("; ".join(places[:4])), style="dim")
             table.add_row(Text(_MARK[f.severity], style=_STYLE[f.severity]), body)
         console.print(table)
     else:
@@ -105,12 +109,12 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
         for cid in sorted(first, key=lambda i: context.clause_name(i).lower()):
             c = first[cid]
             name = Text(context.clause_name(cid), style="bold")
-            detail = Text(cid, style="dim") + Text(" · " + (where(c) or "no page or section"))
+            detail = Text(cid, style="dim") + Text(" · " + one_line(where(c) or "no page or section"))
             if count[cid] > 1:
                 detail.append(f" (+{count[cid] - 1} more)", style="dim")
             value = role_value(c, context)
             if value:
-                detail.append(f"  [{value}]", style="cyan")
+                detail.append(f"  [{one_line(value)}]", style="cyan")
             detail.append("\n" + _quote(c.text), style="dim")
             table.add_row(name, detail)
         console.print(table)

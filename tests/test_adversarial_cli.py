@@ -1,0 +1,486 @@
+"""Issue 12, as a hostile tester: outputs that destroy inputs, hangs, bad arguments, injection.
+
+Each test is one case of the issue (its item number in the name). The cases about reading
+untrusted folders and the batch (FIFOs, /dev/zero, deep trees, workers) are in
+tests/test_adversarial.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+from report_samples import COMPLETE, INCOMPLETE, as_text, write_docx
+
+from contractscan.escapes import one_line, printable
+from contractscan.results import ClauseMatch, ScanResult
+
+CONTRACT = as_text(INCOMPLETE)
+
+
+def env() -> dict[str, str]:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
+    return e
+
+
+def heads(table: str) -> list[str]:
+    """The table report's document headings: the file name, then a rule to the line's end."""
+    return [line for line in table.splitlines() if line.rstrip().endswith("─" * 10)]
+
+
+@pytest.fixture()
+def contract(tmp_path) -> Path:
+    p = tmp_path / "c.txt"
+    p.write_text(CONTRACT, encoding="utf-8")
+    return p
+
+
+# --- item 1: outputs never destroy inputs, and are written whole or not at all -----------
+
+@pytest.mark.parametrize("spelling", ["same", "dot", "hardlink", "symlink"])
+@pytest.mark.slow
+def test_01_output_onto_an_input_is_refused(contract, tmp_path, spelling):
+    before = contract.read_bytes()
+    target = {"same": contract, "dot": contract.parent / "." / contract.name,
+              "hardlink": tmp_path / "hard.txt", "symlink": tmp_path / "link.txt"}[spelling]
+    if spelling == "hardlink":
+        os.link(contract, target)
+    if spelling == "symlink":
+        target.symlink_to(contract)
+    proc = run_cli(str(contract), "-o", str(target), "--workers", "1")
+    assert proc.returncode == 2, proc.stderr
+    assert "is the input" in proc.stderr and "Traceback" not in proc.stderr
+    assert contract.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_01_annotate_onto_a_hard_link_of_the_input_is_refused(tmp_path):
+    source = write_docx(tmp_path / "lab.docx", COMPLETE)
+    before = source.read_bytes()
+    os.link(source, tmp_path / "copy.docx")
+    proc = run_cli(str(source), "--annotate", str(tmp_path / "copy.docx"))
+    assert proc.returncode == 2 and "is the input" in proc.stderr
+    assert source.read_bytes() == before
+
+
+@pytest.mark.slow
+def test_01_output_onto_the_store_is_refused(contract, tmp_path):
+    db = tmp_path / "r.db"
+    assert run_cli(str(contract), "--db", str(db), "--workers", "1").returncode == 1
+    before = db.read_bytes()
+    proc = run_cli("report", "--db", str(db), "-o", str(db))
+    assert proc.returncode == 2 and "result store" in proc.stderr
+    assert db.read_bytes() == before
+    proc = run_cli(str(contract), "--db", str(tmp_path / "new.db"), "-o", str(tmp_path / "new.db"))
+    assert proc.returncode == 2 and "result store" in proc.stderr
+
+
+@pytest.mark.slow
+def test_01_a_report_written_into_the_scanned_folder_is_not_scanned_next_time(tmp_path):
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CONTRACT, encoding="utf-8")
+    report = folder / "report.txt"
+    for _ in range(2):
+        proc = run_cli(str(folder), "-o", str(report), "--workers", "1")
+        assert proc.returncode == 1, proc.stderr
+        text = report.read_text(encoding="utf-8")
+        assert len(heads(text)) == 1 and "report.txt" not in text
+    report.unlink()  # another run's report is a file like any other
+    jsonl = folder / "results.txt"
+    for _ in range(2):
+        assert run_cli(str(folder), "-o", str(jsonl), "--format", "jsonl", "--workers", "1").returncode == 1
+        assert [json.loads(x)["source"] for x in jsonl.read_text().splitlines()] == [str(folder / "a.txt")]
+
+
+@pytest.mark.slow
+def test_01_a_contract_in_the_scanned_folder_is_not_overwritten(tmp_path):
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = run_cli(str(folder), "-o", str(folder / "a.txt"), "--workers", "1")
+    assert proc.returncode == 2 and "not a previous report" in proc.stderr
+    assert (folder / "a.txt").read_text(encoding="utf-8") == CONTRACT
+
+
+@pytest.mark.slow
+def test_01_an_interrupted_run_leaves_the_previous_report_intact(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"c{i:02}.txt").write_text(CONTRACT, encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    report.write_text("the previous report\n", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "contractscan", str(folder), "--format", "jsonl", "-o",
+                             str(report), "--workers", "1", "--quiet"],
+                            env=env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    partial: list[Path] = []
+    while time.monotonic() < deadline and proc.poll() is None:
+        partial = [p for p in tmp_path.glob(".report.jsonl.*") if p.stat().st_size > 0]
+        if partial:
+            break
+        time.sleep(0.05)
+    assert partial, "the report is written to a temporary file beside the target"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert report.read_text(encoding="utf-8") == "the previous report\n"
+    assert not list(tmp_path.glob(".report.jsonl.*")), "the temporary file is removed"
+
+
+@pytest.mark.slow
+def test_01_output_to_a_device_is_written_directly(contract):
+    proc = run_cli(str(contract), "-o", os.devnull, "--workers", "1")
+    assert proc.returncode == 1, proc.stderr
+
+
+def test_01_replace_on_success_keeps_the_target_on_failure(tmp_path):
+    from contractscan.outputs import replace_on_success
+
+    target = tmp_path / "r.txt"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    with pytest.raises(KeyboardInterrupt):
+        with replace_on_success(target) as tmp:
+            tmp.write_text("half", encoding="utf-8")
+            raise KeyboardInterrupt
+    assert target.read_text() == "old" and os.listdir(tmp_path) == ["r.txt"]
+    with replace_on_success(target) as tmp:
+        tmp.write_text("new", encoding="utf-8")
+    assert target.read_text() == "new" and (target.stat().st_mode & 0o777) == 0o640
+
+
+# --- item 7: annotating a long DOCX is linear and bounded; rules check is bounded --------
+
+def _big_docx(path: Path, paragraphs: int) -> Path:
+    blocks = [b for b in COMPLETE if b[0] != "cell"]
+    return write_docx(path, (blocks * (paragraphs // len(blocks) + 1))[:paragraphs])
+
+
+def test_07_annotate_grows_linearly(analyzer, tmp_path):
+    from contractscan.render.annotate import annotate
+
+    times = []
+    for n in (600, 2400):
+        result = analyzer.scan(_big_docx(tmp_path / f"big{n}.docx", n))
+        assert len(result.clauses) > n / 4
+        t = time.process_time()
+        annotate(result, tmp_path / f"out{n}.docx", analyzer.report_context())
+        times.append(time.process_time() - t)
+    # 4x the paragraphs: about 4x the time (it was ~16x: every comment id scanned all comments)
+    assert times[1] < 8 * times[0] + 0.5, times
+
+
+def test_07_annotate_is_under_the_time_limit(tmp_path, monkeypatch, capsys):
+    from contractscan import cli
+    from contractscan.render import annotate as annotate_module
+
+    source = write_docx(tmp_path / "lab.docx", COMPLETE)
+
+    def slow(*args, **kw):
+        time.sleep(30)
+
+    monkeypatch.setattr(annotate_module, "annotate", slow)
+    t = time.monotonic()
+    code = cli.main([str(source), "--annotate", str(tmp_path / "out.docx"), "--time-limit", "1", "--quiet"])
+    assert time.monotonic() - t < 20
+    assert code == 3 and "time limit" in capsys.readouterr().err
+    assert not (tmp_path / "out.docx").exists() and os.listdir(tmp_path) == ["lab.docx"]
+
+
+REDOS_RULE = """\
+id: redos_check
+name: ReDoS check
+description: A pattern that backtracks catastrophically on its own example.
+patterns:
+  - regex: "(a|aa)+$"
+    weight: 0.9
+scoring: {threshold: 0.5}
+recommendation: None.
+examples:
+  match: ["aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"]
+"""
+
+
+@pytest.mark.slow
+def test_07_rules_check_on_a_redos_example_is_bounded(tmp_path):
+    rule = tmp_path / "redos.yaml"
+    rule.write_text(REDOS_RULE, encoding="utf-8")
+    t = time.monotonic()
+    proc = run_cli("rules", "check", str(rule), "--time-limit", "2", timeout=120)
+    assert time.monotonic() - t < 60
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FAIL" in proc.stdout and "--time-limit" in proc.stdout
+
+
+# --- item 10: the time limit is a finite positive number ----------------------------------
+
+@pytest.mark.parametrize("value", ["inf", "1e12", "-1", "nan", "-inf", "ten"])
+@pytest.mark.slow
+def test_10_time_limit_must_be_finite_and_positive(contract, value):
+    proc = run_cli(str(contract), "--time-limit", value)
+    assert proc.returncode == 2
+    assert "--time-limit" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_10_time_limit_in_the_api():
+    from contractscan.scanner import MAX_TIME_LIMIT, check_time_limit
+
+    assert check_time_limit(None) is None and check_time_limit(0) == 0 and check_time_limit(5) == 5
+    for bad in (float("inf"), float("nan"), -1, 1e12, MAX_TIME_LIMIT * 2):
+        with pytest.raises(ValueError, match="time limit"):
+            check_time_limit(bad)
+    with pytest.raises(TypeError):
+        check_time_limit("10")  # type: ignore[arg-type]
+
+
+# --- item 11: what the API accepts as a source and as rules -------------------------------
+
+@pytest.mark.parametrize("bad", [None, 123, [], 1.5])
+def test_11_a_source_of_another_type_is_a_type_error(analyzer, bad):
+    import contractscan
+
+    with pytest.raises(TypeError, match="path .*bytes or text"):
+        analyzer.scan(bad)
+    with pytest.raises(TypeError):
+        contractscan.scan(bad)
+
+
+def test_11_an_open_file_is_a_type_error_that_says_what_to_do(analyzer, contract):
+    with open(contract, "rb") as f, pytest.raises(TypeError, match=r"f\.read\(\)"):
+        analyzer.scan(f)
+
+
+def test_11_rules_may_be_one_path_or_a_list(tmp_path):
+    from contractscan.scanner import rule_files
+
+    assert rule_files("x.yaml") == ["x.yaml"] and rule_files(Path("x.yaml")) == [Path("x.yaml")]
+    assert rule_files(["a.yaml", "b.yaml"]) == ["a.yaml", "b.yaml"] and rule_files(None) == []
+    with pytest.raises(TypeError):
+        rule_files(5)  # type: ignore[arg-type]
+
+
+def test_11_analyzer_takes_one_rule_file_as_a_str(tmp_path):
+    import contractscan
+
+    rule = tmp_path / "key.yaml"
+    rule.write_text("id: key_personnel\nname: Key personnel\ndescription: Named staff.\n"
+                    "recommendation: Name them.\npatterns:\n  - phrase: key personnel\n"
+                    "    weight: 0.9\nscoring: {threshold: 0.5}\n", encoding="utf-8")
+    a = contractscan.Analyzer(rules=str(rule))
+    assert a.rule("key_personnel") is not None
+    assert "key_personnel" in a.scan("The Key Personnel named in Exhibit C.\n").present
+
+
+def test_11_strings_paths_and_text(analyzer, contract):
+    assert analyzer.scan(str(contract)).source == str(contract)  # an existing path is a path
+    text = analyzer.scan("This Agreement is governed by the laws of New York.\nSee exhibit.pdf")
+    assert text.error is None and text.source == "<text>"  # a line break: text
+    missing = analyzer.scan("Governing law: New York; see the attached exhibit.pdf")
+    assert missing.error is not None and missing.error.type == "io_error"
+    assert "no such file" in missing.error.message
+    as_bytes = analyzer.scan(b"Governing law: New York; see the attached exhibit.pdf")
+    assert as_bytes.error is None
+
+
+# --- item 12: a .docx or .pdf that holds plain text is a broken file ----------------------
+
+@pytest.mark.parametrize("name", [".docx", "contract.docx", "scan.PDF"])
+@pytest.mark.slow
+def test_12_binary_extension_with_text_content_is_corrupt(analyzer, tmp_path, name):
+    path = tmp_path / name
+    path.write_text("This is not a zip file.\n", encoding="utf-8")
+    r = analyzer.scan(path)
+    assert r.error is not None and r.error.type == "corrupt"
+    assert "disagree" in r.error.message and name.lower()[-4:] in r.error.message.lower()
+    proc = run_cli(str(path), "--format", "json", "--workers", "1")
+    assert proc.returncode == 3 and json.loads(proc.stdout)["error"]["type"] == "corrupt"
+
+
+def test_12_a_text_file_by_any_other_name_is_still_text(analyzer, tmp_path):
+    path = tmp_path / "contract.md"
+    path.write_text(CONTRACT, encoding="utf-8")
+    assert analyzer.scan(path).error is None
+
+
+# --- item 14: profiles are validated like rules -------------------------------------------
+
+@pytest.mark.slow
+def test_14_misspelt_clause_id_and_option_key_are_usage_errors(contract, tmp_path):
+    profile = tmp_path / "mine.yaml"
+    profile.write_text("name: mine\nextends: core\nrequire:\n  confidentialty: high\n"
+                       "options:\n  acceptable_jurisdiction: [Delaware]\n", encoding="utf-8")
+    proc = run_cli(str(contract), "--profile", str(profile), "--workers", "1")
+    assert proc.returncode == 2, proc.stderr
+    assert str(profile) in proc.stderr
+    assert "'confidentialty'" in proc.stderr and "did you mean 'confidentiality'" in proc.stderr
+    assert "'acceptable_jurisdiction'" in proc.stderr and "'acceptable_jurisdictions'" in proc.stderr
+
+
+def test_14_a_typo_in_a_base_profile_names_the_base_file(tmp_path):
+    from contractscan.errors import RuleError
+    from contractscan.profiles import check_profile, load_profile
+    from contractscan.rules import load_rules
+
+    (tmp_path / "base.yaml").write_text("name: base\nextends: core\nrequire:\n  governing_lw: high\n")
+    (tmp_path / "leaf.yaml").write_text("name: leaf\nextends: base.yaml\n")
+    with pytest.raises(RuleError) as err:
+        check_profile(load_profile(tmp_path / "leaf.yaml"), load_rules())
+    assert str(tmp_path / "base.yaml") in err.value.message and "'governing_lw'" in err.value.message
+
+
+# --- item 15: report --db does not mix profiles -------------------------------------------
+
+@pytest.mark.slow
+def test_15_report_refuses_to_mix_profiles_and_filters_by_one(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(CONTRACT, encoding="utf-8")
+    b.write_text(CONTRACT + "\nextra words\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    run_cli(str(a), "--db", str(db), "--profile", "core", "--workers", "1")
+    run_cli(str(b), "--db", str(db), "--profile", "healthcare", "--workers", "1")
+    proc = run_cli("report", "--db", str(db), "--format", "summary")
+    assert proc.returncode == 2
+    assert "different profiles" in proc.stderr and "core (1 result)" in proc.stderr
+    assert "healthcare (1 result)" in proc.stderr and "--profile" in proc.stderr
+    proc = run_cli("report", "--db", str(db), "--format", "jsonl", "--profile", "healthcare")
+    assert proc.returncode == 1, proc.stderr
+    assert [json.loads(x)["source"] for x in proc.stdout.splitlines()] == [str(b)]
+    summary = run_cli("report", "--db", str(db), "--format", "summary", "--profile", "core").stdout
+    assert "business_associate" not in summary and "1 document(s)" in summary
+
+
+# --- item 16: a closed pipe ends the run quietly --------------------------------------------
+
+@pytest.mark.slow
+def test_16_broken_pipe_exits_quietly(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(40):
+        (folder / f"c{i:02}.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "contractscan", str(folder), "--workers", "1"],
+                            env=env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().decode().startswith("c00.txt ─")
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert "Broken pipe" not in err and "Errno 32" not in err and "Traceback" not in err, err
+    assert proc.returncode == 141
+
+
+# --- item 17: no formula reaches a spreadsheet -----------------------------------------------
+
+def test_17_csv_cells_cannot_be_formulas():
+    from contractscan.render import ReportContext
+    from contractscan.render.csv import cell, render_csv
+
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert cell(bad) == "'" + bad
+    assert cell("plain") == "plain" and cell("") == ""
+    r = ScanResult(source='=HYPERLINK("http://evil.example","x").txt', present=["governing_law"],
+                   clauses=[ClauseMatch(id="governing_law", start=0, end=5, text="x", score=1.0,
+                                        section="=cmd|'/C calc'!A0", value="@SUM(1)")])
+    buf = io.StringIO()
+    render_csv([r], buf, ReportContext())
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert rows[0]["source"].startswith("'=") and rows[0]["section"].startswith("'=")
+    assert rows[0]["value"] == "'@SUM(1)"
+    for row in rows:
+        for v in row.values():
+            assert not v.startswith(("=", "+", "-", "@", "\t", "\r")), row
+
+
+@pytest.mark.slow
+def test_17_csv_from_the_cli_with_a_formula_file_name(tmp_path):
+    (tmp_path / "=1+2.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = run_cli("=1+2.txt", "--format", "csv", "--workers", "1", cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert rows and all(r["source"] == "'=1+2.txt" for r in rows)
+
+
+# --- item 18: Markdown and the table cannot be given markup or forged lines ------------------
+
+HOSTILE_NAME = "a\n\n<img src=x onerror=alert(1)>\n![t](https:evil.example?t.png)\n== forged.txt\n`x.txt"
+
+
+@pytest.mark.slow
+def test_18_markdown_escapes_file_names(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / HOSTILE_NAME).write_text(CONTRACT, encoding="utf-8")
+    (folder / "plain.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = run_cli(str(folder), "--format", "md", "--workers", "1")
+    assert proc.returncode == 1, proc.stderr
+    text = proc.stdout
+    unescaped = re.compile(r"(?<!\\)(?:<|!\[|\]\()")  # an HTML tag, an image, a link target
+    spans = re.compile(r"`[^`\n]*`")  # inside a one-line code span markup is shown as it is
+    assert not unescaped.search(spans.sub("", text))
+    for line in text.splitlines():
+        assert not line.startswith(("<", "!", "== ")), line
+    single = run_cli(str(folder / HOSTILE_NAME), "--format", "md").stdout
+    assert not unescaped.search(spans.sub("", single)) and "/a\\n\\n<img" in single
+
+
+@pytest.mark.slow
+def test_18_table_has_no_forged_lines(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / HOSTILE_NAME).write_text(CONTRACT, encoding="utf-8")
+    (folder / "b\x1b[2J\x1b[31mred.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = run_cli(str(folder), "--workers", "1")
+    assert proc.returncode == 1, proc.stderr
+    names = heads(proc.stdout)
+    assert len(names) == 2 and "\x1b" not in proc.stdout
+    assert any("\\n\\n<img" in h for h in names) and any("\\x1b[2J" in h for h in names)
+    assert not [line for line in proc.stdout.splitlines() if line.startswith(("== ", "<img", "`x"))]
+
+
+def test_18_one_line_escapes_controls_and_bidi():
+    assert one_line("a\nb\tc\x1b\u202ed\x85") == "a\\nb\\tc\\x1b\\u202ed\\x85"
+    assert one_line("plain — ünïcode") == "plain — ünïcode"
+
+
+# --- item 8 (outputs): a file name that is not UTF-8 reaches every format, escaped ----------
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse non-UTF-8 names")
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv", "summary", "md", "html"])
+@pytest.mark.slow
+def test_08_non_utf8_file_name_in_every_format(tmp_path, fmt):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    raw = os.fsencode(folder) + b"/caf\xe9.txt"
+    with open(raw, "wb") as f:
+        f.write(CONTRACT.encode())
+    (folder / "plain.txt").write_text(CONTRACT, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "contractscan", str(folder), "--format", fmt],
+                          env={**env(), "SOURCE_DATE_EPOCH": "1795000000"}, cwd=ROOT, capture_output=True)
+    assert proc.returncode == 1, proc.stderr.decode()
+    out = proc.stdout.decode("utf-8")  # strict: no raw undecodable byte in the report
+    if fmt != "summary":
+        assert "caf\\xe9" in out.replace("\\\\", "\\")
+    if fmt in ("json", "jsonl"):
+        sources = [json.loads(x)["source"] for x in out.splitlines()] if fmt == "jsonl" else \
+            [r["source"] for r in json.loads(out)]
+        assert str(folder / "caf\\xe9.txt") in sources
+
+
+def test_08_model_dump_json_escapes_the_name():
+    name = os.fsdecode(b"/x/caf\xe9.pdf")
+    r = ScanResult(source=name)
+    assert json.loads(r.model_dump_json())["source"] == "/x/caf\\xe9.pdf"
+    # the models keep the printable form from the start (results.printable), so every
+    # renderer and the store see it the same way
+    assert r.source == "/x/caf\\xe9.pdf" and printable("plain") == "plain"
