@@ -62,12 +62,17 @@ def judge(
     by_id = {r.id: r for r in rules}
     present = present_ids(matches, by_id)
     uncertain = bool(doc.unreadable_pages)
+    gap_note = f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there."
+    if not uncertain and doc.page_count and 2 * len(doc.ocr_pages) > doc.page_count:
+        # a scan: OCR misreads words, and a clause the rules cannot read is reported missing
+        uncertain = True
+        gap_note = (f" {len(doc.ocr_pages)} of the {doc.page_count} pages were read by OCR, so it may be there "
+                    "but misread: check the scan.")
     findings: list[Finding] = []
     for clause_id, severity in profile.require.items():
         if clause_id in present:
             continue
-        note = f" Pages {', '.join(map(str, doc.unreadable_pages))} could not be read, so it may be there." \
-            if uncertain else ""
+        note = gap_note if uncertain else ""
         ref = next((r for r in references if clause_id in (by_id[r.sentence.id].ancestors()
                                                            if r.sentence.id in by_id else [r.sentence.id])), None)
         if ref is not None:
@@ -88,6 +93,10 @@ def judge(
         for risk in rule.risks:
             finding = _check_risk(risk, rule, mine, profile, text, sections)
             if finding is not None:
+                ocr_pages = sorted({e.page for e in finding.evidence if e.page in doc.ocr_pages})
+                if ocr_pages:
+                    finding.message += (f" (read by OCR on page{'s' if len(ocr_pages) > 1 else ''} "
+                                        f"{', '.join(map(str, ocr_pages))}: check the quote against the scan)")
                 findings.append(finding)
     findings.sort(key=lambda f: (-f.severity.rank, f.kind, f.rule))
     return present, findings

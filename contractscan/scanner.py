@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .doctype import detect_type
-from .document import Document
+from .document import Document, OffsetMap
 from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory, ScanTimeout
 from .judge import judge
 from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
@@ -165,6 +165,13 @@ class Analyzer:
         return load_bytes(str(source).encode("utf-8"), name or "<text>", self.load_options)
 
     def analyse_document(self, doc: Document) -> ScanResult:
+        view, offsets = doc.corrected()
+        result = self._analyse(view)
+        if offsets is not None:
+            _quote_original(result, doc, offsets)
+        return result.attach(doc)
+
+    def _analyse(self, doc: Document) -> ScanResult:
         passages = segment(doc)
         text = _mask_noise(doc)
         kind = detect_type(text, [p.heading for p in passages if p.heading and not p.in_toc])
@@ -186,7 +193,7 @@ class Analyzer:
             clauses=matches,
             findings=findings,
             warnings=[ScanWarning(type=w.type, message=w.message, pages=w.pages) for w in doc.warnings],
-        ).attach(doc)
+        )
 
     def scan(self, source: Source, name: str | None = None) -> ScanResult:
         """Scan a path, bytes or text. Bad input gives a result with ``error`` set; a source of
@@ -226,6 +233,27 @@ class Analyzer:
                                  error=ScanError(type=problem.type, message=problem.message))
             else:
                 yield self.scan(path)
+
+
+def _quote_original(result: ScanResult, doc: Document, offsets: OffsetMap) -> None:
+    """Offsets and quotes of a result found on the corrected text, moved back to what OCR read."""
+    from .match.matcher import _quote
+
+    text = _mask_noise(doc)
+    for clause in result.clauses:
+        clause.start, clause.end = offsets.to_original(clause.start), offsets.to_original(clause.end, end=True)
+        clause.text = _quote(text[clause.start:clause.end])
+    for finding in result.findings:
+        for evidence in finding.evidence:
+            evidence.start = offsets.to_original(evidence.start)
+            evidence.end = offsets.to_original(evidence.end, end=True)
+            if evidence.quote is None:
+                continue
+            if finding.source == "classifier":  # the second opinion's passage, quoted as it quotes it
+                quote = " ".join(text[evidence.start:evidence.end].split())
+                evidence.quote = quote if len(quote) <= 400 else quote[:399] + "…"
+            else:  # a sentence the matcher found (a reference to another agreement)
+                evidence.quote = _quote(text[evidence.start:evidence.end])
 
 
 _PIPELINES: dict[tuple, tuple] = {}

@@ -33,6 +33,7 @@ class LoadOptions:
     ocr_language: str = "eng"  # Tesseract language(s), e.g. "eng+deu"
     ocr_dpi: int = 300
     ocr_page_timeout: float = 120.0
+    ocr_correct: bool = True  # match OCR pages as corrected for Tesseract's usual misreadings
     tesseract: str = "tesseract"  # program name or path
     max_text_chars: int = 20_000_000  # the analysis needs memory in proportion (~70 bytes a character)
     max_line_chars: int = 1_000_000  # one line this long is data, not a document with paragraphs

@@ -17,6 +17,13 @@ import subprocess
 from . import LoadOptions
 
 MAX_PIXELS = 40_000_000  # a 300 dpi A3 page; huge page boxes are rendered at a lower resolution
+# A scan made at 200 to 300 dpi is read at its own resolution: rendering a 200 dpi scan at 300 dpi
+# smooths its letters, and Tesseract read 2.5% more of the words right at 200 (and 10% faster) on
+# the mild scans of benchmarks/scans.py. Below 200 dpi (a fax) an upscale to ocr_dpi is no worse.
+_NATIVE_DPI = (199.0, 301.0)
+# A 3x3 median filter takes the speckle off a scan before Tesseract reads it (mild scans: 0.956 ->
+# 0.974 of the words in order at 300 dpi; 0.25 s a page).
+_DESPECKLE = 3
 
 # A page without a text layer is checked for ink first, at 72 dpi: a blank page, or one with
 # only rule lines or a page number, cannot hold the MIN_PAGE_TEXT characters OCR would need
@@ -79,6 +86,7 @@ def _no_text_ink(ink) -> bool:
 def ocr_pages(data: bytes, page_numbers: list[int], options: LoadOptions) -> dict[int, str]:
     """Text of the 1-based ``page_numbers`` read by Tesseract; pages it fails on are left out."""
     import pypdfium2 as pdfium
+    from PIL import ImageFilter
 
     exe = tesseract_path(options)
     if exe is None or not page_numbers:
@@ -91,12 +99,13 @@ def ocr_pages(data: bytes, page_numbers: list[int], options: LoadOptions) -> dic
             page = pdf[number - 1]
             try:
                 width, height = page.get_size()
-                scale = options.ocr_dpi / 72
+                scale = (_scan_dpi(page, width, height) or options.ocr_dpi) / 72
                 if width * height * scale * scale > MAX_PIXELS:
                     scale = math.sqrt(MAX_PIXELS / max(width * height, 1.0))
-                image = page.render(scale=scale, grayscale=True).to_pil()
+                image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             finally:
                 page.close()
+            image = image.filter(ImageFilter.MedianFilter(_DESPECKLE))
             png = io.BytesIO()
             image.save(png, "PNG")
             del image
@@ -114,3 +123,22 @@ def ocr_pages(data: bytes, page_numbers: list[int], options: LoadOptions) -> dic
     finally:
         pdf.close()
     return out
+
+
+def _scan_dpi(page, width: float, height: float) -> float | None:
+    """The resolution of the one image that covers the page (a scan), when it is 200 to 300 dpi."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        images = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+        if len(images) != 1:
+            return None
+        left, bottom, right, top = images[0].get_bounds()
+        if (right - left) * (top - bottom) < 0.8 * width * height:
+            return None
+        meta = images[0].get_metadata()
+        dpi = min(meta.width * 72 / max(right - left, 1.0), meta.height * 72 / max(top - bottom, 1.0))
+    except (pdfium.PdfiumError, AttributeError, ValueError, OSError, ZeroDivisionError):
+        return None  # an odd image object: the default resolution
+    return dpi if _NATIVE_DPI[0] <= dpi <= _NATIVE_DPI[1] else None

@@ -334,6 +334,7 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
         if (options.ocr == "always" or len(p.strip()) < MIN_PAGE_TEXT) and i + 1 not in blank
     ]
     have_ocr = bool(wanted) and ocr.tesseract_path(options) is not None
+    read: dict[int, str] = {}
     if have_ocr:
         read = {n: join_hyphenated(normalise_text(t)).rstrip() for n, t in ocr.ocr_pages(data, wanted, options).items()}
         read = {n: t for n, t in read.items() if len(t.strip()) >= MIN_PAGE_TEXT or options.ocr == "always"}
@@ -365,8 +366,14 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
         starts.append(pos)
         pos += len(text) + len(PAGE_SEPARATOR)
     doc = Document(text=PAGE_SEPARATOR.join(pages), source=source, format="pdf", page_starts=starts,
-                   page_count=len(pages), warnings=warnings, unreadable_pages=empty)
+                   page_count=len(pages), warnings=warnings, unreadable_pages=empty,
+                   ocr_pages=sorted(read) if have_ocr else [])
     doc.noise = _find_noise(pages, starts)
+    if options.ocr_correct:
+        from .ocrfix import corrections
+
+        for n in doc.ocr_pages:
+            doc.corrections += [(starts[n - 1] + s, starts[n - 1] + e, new) for s, e, new in corrections(pages[n - 1])]
     return doc
 
 

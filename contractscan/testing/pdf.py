@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import random
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -42,3 +45,58 @@ def text_pdf(pages: list[list[str]], page_numbers: bool = False) -> bytes:
 def write_pdf(path: Path, pages: list[list[str]], page_numbers: bool = False) -> None:
     """``text_pdf`` written to ``path``."""
     path.write_bytes(text_pdf(pages, page_numbers))
+
+
+@dataclass(frozen=True)
+class Severity:
+    """How badly a scanner degrades a page (benchmarks/scans.py)."""
+
+    name: str
+    dpi: int
+    max_skew: float  # degrees, either way
+    blur: float  # Gaussian radius in pixels at ``dpi``
+    speckle: float  # share of pixels flipped to dark (and as many light spots in the ink)
+    noise: float  # grey-level standard deviation
+    jpeg: int  # JPEG quality
+
+
+SEVERITIES = {
+    "mild": Severity("mild", 200, 1.0, 0.6, 0.0006, 6.0, 70),  # an office scanner
+    "harsh": Severity("harsh", 150, 2.0, 0.8, 0.0015, 10.0, 40),  # a fax, a copy of a copy
+}
+
+
+def degraded_scan(data: bytes, severity: Severity, seed: str) -> bytes:
+    """``data`` (a PDF) as an image-only PDF, each page rendered at ``severity.dpi`` and then
+    skewed, blurred, speckled and JPEG-compressed by a draw seeded with ``seed``."""
+    import numpy
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageFilter
+
+    pdf = pdfium.PdfDocument(data)
+    images = []
+    try:
+        for i in range(len(pdf)):
+            rng = random.Random(f"{seed}/{severity.name}/{i}")
+            page = pdf[i]
+            image = page.render(scale=severity.dpi / 72, grayscale=True).to_pil().convert("L")
+            page.close()
+            angle = rng.uniform(0.2, 1.0) * severity.max_skew * rng.choice((-1, 1))
+            image = image.rotate(angle, resample=Image.BILINEAR, expand=False, fillcolor=255)
+            image = image.filter(ImageFilter.GaussianBlur(severity.blur))
+            pixels = numpy.asarray(image, dtype=numpy.float32)
+            np_rng = numpy.random.default_rng(rng.getrandbits(32))
+            pixels = pixels + np_rng.normal(0.0, severity.noise, pixels.shape)
+            dark = np_rng.random(pixels.shape) < severity.speckle
+            light = np_rng.random(pixels.shape) < severity.speckle
+            pixels[dark] = np_rng.uniform(0, 90, int(dark.sum()))
+            pixels[light & (pixels < 128)] = 230
+            image = Image.fromarray(numpy.clip(pixels, 0, 255).astype(numpy.uint8), "L")
+            buf = io.BytesIO()
+            image.save(buf, "JPEG", quality=severity.jpeg)
+            images.append(Image.open(io.BytesIO(buf.getvalue())))
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=float(severity.dpi), save_all=True, append_images=images[1:])
+    return out.getvalue()
