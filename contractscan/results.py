@@ -119,7 +119,8 @@ class Finding(BaseModel):
     message: str = Field(description="what is wrong, in plain words")
     recommendation: str = Field(default="", description="what to ask for in the contract")
     evidence: list[Evidence] = Field(default_factory=list, description="the passages the finding is about")
-    uncertain: bool = Field(default=False, description="part of the document could not be read")
+    uncertain: bool = Field(default=False,
+                            description="part of the document could not be read, or most of it was read by OCR")
     source: Literal["classifier"] | None = Field(default=None, description="set when the verdict is the classifier's")
 
     @model_serializer(mode="wrap")

@@ -273,7 +273,7 @@ def write_summary_docx(result: ScanResult, out: str | os.PathLike[str], context:
         p.add_run(f"{f.severity.upper()} {finding_title(f, context)} ").bold = True
         p.add_run(f"({f.rule}): {f.message}")
         if f.uncertain:
-            p.add_run(" (uncertain: part of the document could not be read)").italic = True
+            p.add_run(" (uncertain: part of the document was unreadable or read by OCR)").italic = True
         if f.recommendation:
             d.add_paragraph(f"Recommendation: {f.recommendation}", style="List Continue")
         places = [where(e) or f"chars {e.start}-{e.end}" for e in f.evidence]

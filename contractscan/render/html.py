@@ -164,7 +164,7 @@ class _Report:
             for f in sorted(r.findings, key=lambda f: -f.severity.rank):
                 links = [f'<a href="#{by_span[(ev.id, ev.start, ev.end)]}">{e(where(ev) or ev.id)}</a>'
                          for ev in f.evidence if (ev.id, ev.start, ev.end) in by_span]
-                extra = f' <span class="small">(uncertain: part of the document could not be read)</span>' \
+                extra = f' <span class="small">(uncertain: part of the document was unreadable or read by OCR)</span>' \
                     if f.uncertain else ""
                 out.append(
                     f'<li class="finding" data-rule="{e(f.rule)}"><span class="badge s-{f.severity}">{f.severity}</span> '

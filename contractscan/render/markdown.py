@@ -66,7 +66,7 @@ def _contract(r: ScanResult, level: int, context: ReportContext) -> list[str]:
     if not r.findings:
         out += ["No findings: every clause the profile requires was found.", ""]
     for f in sorted(r.findings, key=lambda f: -f.severity.rank):
-        flag = " *(uncertain: part of the document could not be read)*" if f.uncertain else ""
+        flag = " *(uncertain: part of the document was unreadable or read by OCR)*" if f.uncertain else ""
         out.append(f"- **{f.severity.upper()}** {md(finding_title(f, context))} ({code(f.rule)}): {md(f.message)}{flag}")
         if f.recommendation:
             out.append(f"  - Recommendation: {md(f.recommendation)}")

@@ -81,7 +81,7 @@ def render_one(r: ScanResult, console: Console, context: ReportContext) -> None:
         for f in sorted(r.findings, key=lambda f: -f.severity.rank):
             body = Text(finding_title(f, context), style="bold")
             body.append(f"  ({f.rule})", style="dim")
-            body.append("\n" + one_line(f.message) + (" (uncertain: part of the document could not be read)"
+            body.append("\n" + one_line(f.message) + (" (uncertain: part of the document was unreadable or read by OCR)"
                                             if f.uncertain else ""))
             if f.recommendation:
                 body.append("\n→ " + " ".join(f.recommendation.split()), style="italic")
