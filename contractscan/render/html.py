@@ -30,7 +30,7 @@ from typing import TextIO
 from .. import __version__
 from ..document import Document
 from ..escapes import printable
-from ..results import ClauseMatch, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult
 from .context import ReportContext
 from .review import (
     FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where,
@@ -111,7 +111,7 @@ class _Report:
             self.groups.setdefault(row.id, self.context.group_of(r, row.id))
         if r.profile and r.profile not in self.profiles:
             self.profiles.append(r.profile)
-        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f, row) for f in row.findings if f.kind == "risk"))
+        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f) for f in row.findings if f.kind == "risk"))
                  for row in required if row.status == "risk"}
         self.rows.append(_PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
@@ -119,7 +119,7 @@ class _Report:
                                        len(r.documents)))
         self.sections.append(self._section(r, anchor, card))
 
-    def _risk_name(self, finding, row: FamilyRow) -> str:  # type: ignore[no-untyped-def]
+    def _risk_name(self, finding: Finding) -> str:
         """'no survival' for 'Confidentiality: no survival': the cell sits under the clause's name."""
         title = finding_title(finding, self.context)
         head, sep, tail = title.partition(": ")
