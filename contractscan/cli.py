@@ -91,7 +91,7 @@ def _scan_parser() -> argparse.ArgumentParser:
 
 def _time_limit(text: str) -> float:
     """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
-    from .scanner import MAX_TIME_LIMIT
+    from .timelimit import MAX_TIME_LIMIT
 
     try:
         seconds = float(text)
@@ -185,7 +185,7 @@ def _check(files: list[str], seconds: float = 30.0) -> int:
     from .examples import run_examples
     from .match import ClauseMatcher, build_nlp
     from .rules import load_rule_file, load_rules
-    from .scanner import time_limit
+    from .timelimit import time_limit
 
     nlp = build_nlp()
     loaded = {f: load_rule_file(f) for f in files}
@@ -453,7 +453,7 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
     elif annotate_path and scanned:
         from .errors import ScanTimeout
         from .render import annotate as annotating
-        from .scanner import time_limit
+        from .timelimit import time_limit
 
         try:
             with time_limit(args.time_limit), replace_on_success(annotate_path) as tmp:

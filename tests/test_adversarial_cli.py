@@ -236,7 +236,7 @@ def test_10_time_limit_must_be_finite_and_positive(contract, value):
 
 
 def test_10_time_limit_in_the_api():
-    from contractscan.scanner import MAX_TIME_LIMIT, check_time_limit
+    from contractscan.timelimit import MAX_TIME_LIMIT, check_time_limit
 
     assert check_time_limit(None) is None and check_time_limit(0) == 0 and check_time_limit(5) == 5
     for bad in (float("inf"), float("nan"), -1, 1e12, MAX_TIME_LIMIT * 2):
@@ -264,7 +264,7 @@ def test_11_an_open_file_is_a_type_error_that_says_what_to_do(analyzer, contract
 
 
 def test_11_rules_may_be_one_path_or_a_list(tmp_path):
-    from contractscan.scanner import rule_files
+    from contractscan.inputs import rule_files
 
     assert rule_files("x.yaml") == ["x.yaml"] and rule_files(Path("x.yaml")) == [Path("x.yaml")]
     assert rule_files(["a.yaml", "b.yaml"]) == ["a.yaml", "b.yaml"] and rule_files(None) == []

@@ -13,7 +13,7 @@ from conftest import run_cli
 from fixtures import build
 
 from contractscan.loaders import LoadOptions
-from contractscan.scanner import iter_files
+from contractscan.inputs import iter_files
 
 SMALL = LoadOptions(max_decompressed_bytes=2 * 1024 * 1024, max_pages=1)
 
