@@ -165,8 +165,22 @@ def test_01_replace_on_success_keeps_the_target_on_failure(tmp_path):
 # --- item 7: annotating a long DOCX is linear and bounded; rules check is bounded --------
 
 def _big_docx(path: Path, paragraphs: int) -> Path:
+    """write_docx's document of the sample blocks repeated up to ``paragraphs``: the blocks are
+    written once and their XML copied (python-docx takes seconds to add thousands of paragraphs)."""
+    import copy
+
+    import docx
+    from docx.oxml.ns import qn
+
     blocks = [b for b in COMPLETE if b[0] != "cell"]
-    return write_docx(path, (blocks * (paragraphs // len(blocks) + 1))[:paragraphs])
+    d = docx.Document(str(write_docx(path, blocks)))
+    body = d.element.body
+    written = [el for el in body if el.tag != qn("w:sectPr")]
+    end = body.find(qn("w:sectPr"))
+    for i in range(len(written), paragraphs):
+        end.addprevious(copy.deepcopy(written[i % len(written)]))
+    d.save(str(path))
+    return path
 
 
 def test_07_annotate_grows_linearly(analyzer, tmp_path):
