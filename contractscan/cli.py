@@ -254,7 +254,7 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
     elif annotate_path and scanned:
         from .errors import ScanTimeout
         from .render import annotate as annotating
-        from .timelimit import time_limit
+        from .deadline import time_limit
 
         try:
             with time_limit(args.time_limit), replace_on_success(annotate_path) as tmp:

@@ -50,7 +50,8 @@ def scan_parser() -> argparse.ArgumentParser:
                    help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
                    "always = every page, never")
     p.add_argument("--time-limit", type=time_limit_option, default=120.0, metavar="SECONDS",
-                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
+                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none); "
+                   "OCR time does not count (Tesseract has its own limit per page)")
     p.add_argument("--second-opinion", choices=["on", "off"], default=None,
                    help="for a required clause the rules did not find, ask the learned classifier (shipped, "
                    "offline); passages it reads as the clause turn 'missing' into 'possibly_present', one "
@@ -75,7 +76,7 @@ def scan_parser() -> argparse.ArgumentParser:
 
 def time_limit_option(text: str) -> float:
     """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
-    from .timelimit import MAX_TIME_LIMIT
+    from .deadline import MAX_TIME_LIMIT
 
     try:
         seconds = float(text)

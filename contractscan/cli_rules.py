@@ -62,7 +62,7 @@ def _check(files: list[str], seconds: float = 30.0) -> int:
     from .examples import run_examples
     from .match import ClauseMatcher, build_nlp
     from .rules import load_rule_file, load_rules
-    from .timelimit import time_limit
+    from .deadline import time_limit
 
     nlp = build_nlp()
     loaded = {f: load_rule_file(f) for f in files}

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .deadline import DEFAULT_TIME_LIMIT, check_time_limit, time_limit
 from .doctype import detect_type
 from .document import Document, OffsetMap
 from .errors import ContractScanError, CorruptFile, InternalError, OutOfMemory
@@ -20,7 +21,6 @@ from .rules import Rule, load_rules
 from .second_opinion import DEFAULT_ON, SecondOpinion, shipped
 from .segment import _mask_noise, segment
 from .terms import TermIndex, resolve_values
-from .timelimit import DEFAULT_TIME_LIMIT, check_time_limit, time_limit
 from .xrefs import SectionIndex
 
 if TYPE_CHECKING:

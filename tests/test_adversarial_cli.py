@@ -250,7 +250,7 @@ def test_10_time_limit_must_be_finite_and_positive(contract, value):
 
 
 def test_10_time_limit_in_the_api():
-    from contractscan.timelimit import MAX_TIME_LIMIT, check_time_limit
+    from contractscan.deadline import MAX_TIME_LIMIT, check_time_limit
 
     assert check_time_limit(None) is None and check_time_limit(0) == 0 and check_time_limit(5) == 5
     for bad in (float("inf"), float("nan"), -1, 1e12, MAX_TIME_LIMIT * 2):
