@@ -129,15 +129,15 @@ def test_section_numbers_resolve_to_titles_and_families(analyzer):
 # ---------------------------------------------------------------- how a sentence functions
 
 
-def _reader():
-    from contractscan.match import build_nlp
+@pytest.fixture(scope="module")
+def reader(nlp):
     from contractscan.reading import Reader
 
-    return Reader(build_nlp())
+    return Reader(nlp)
 
 
-def test_roles_from_the_form_of_a_sentence():
-    r = _reader()
+def test_roles_from_the_form_of_a_sentence(reader):
+    r = reader
     assert r.role("Section 9.02 Indemnification.") == "heading"
     assert r.role("12. GOVERNING LAW") == "heading"
     assert r.role("Insurance Records means the certificates of insurance.") == "definition"
@@ -157,11 +157,11 @@ def _polarity(r, sentence, trigger):
     return r.polarity(sentence, i, i + len(trigger))
 
 
-def test_roles_of_extraction_damaged_forms():
+def test_roles_of_extraction_damaged_forms(reader):
     """Forms text extraction leaves behind (issue 15 class 8): a definition whose opening quote
     was lost, a heading glued to its number, a contents line with its page number, a heading
     that lists topics with semicolons."""
-    r = _reader()
+    r = reader
     assert r.role('Change in control" shall include the sale of a majority of the voting shares.') == "definition"
     assert r.role("2.6Target Exclusivity.") == "heading"
     assert r.role("11.3 Termination Upon a Change of Control 36") == "heading"
@@ -169,8 +169,8 @@ def test_roles_of_extraction_damaged_forms():
     assert r.role("The Buyer shall pay 36") == "operative"
 
 
-def test_a_predicate_after_the_trigger_can_deny_it():
-    r = _reader()
+def test_a_predicate_after_the_trigger_can_deny_it(reader):
+    r = reader
     assert _polarity(r, "Unlimited liability is not permitted under this Order.", "Unlimited liability") == "negative"
     assert _polarity(r, "Exclusive rights shall not be granted to the Agent.", "Exclusive rights") == "negative"
     assert _polarity(r, "The Vendor has unlimited liability for fraud.", "unlimited liability") == "positive"
@@ -179,8 +179,8 @@ def test_a_predicate_after_the_trigger_can_deny_it():
         "positive"
 
 
-def test_negation_and_permission_scope():
-    r = _reader()
+def test_negation_and_permission_scope(reader):
+    r = reader
     assert _polarity(r, "Consultant shall not compete with the Company.", "shall not compete") == "positive"
     assert _polarity(r, "Nothing in this Agreement shall prevent X from competing with Y.",
                      "prevent X from competing") == "negative"
@@ -194,8 +194,8 @@ def test_negation_and_permission_scope():
     assert _polarity(r, "No fee is due; the Supplier shall maintain insurance.", "maintain insurance") == "positive"
 
 
-def test_mentions_of_other_agreements_sections_and_carve_outs():
-    r = _reader()
+def test_mentions_of_other_agreements_sections_and_carve_outs(reader):
+    r = reader
     kinds = [m.kind for m in r.mentions(
         "The confidentiality provisions of the Master Supply Agreement dated March 1, 2020 apply.")]
     assert kinds == ["agreement"]
