@@ -16,8 +16,10 @@ from .document import Document
 _ROMAN = r"(?:[IVXLC]{1,7}|[ivxlc]{1,7})"
 # Order matters: the first that matches names the numbering kind.
 _NUMBERING = [
-    ("article", re.compile(rf"^(?:ARTICLE|Article)\s+(?P<num>\d{{1,3}}|{_ROMAN})\b[.:\-–—]?\s*")),
-    ("section", re.compile(r"^(?:SECTION|Section|§)\s*(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})\b[.:\-–—]?\s*")),
+    # "ARTICLE 11, NEITHER PARTY ..." or "Section 8.1, the Supplier ...": a citation that a line
+    # break put at the start of a line, inside a sentence, not a heading (a comma or ';' follows)
+    ("article", re.compile(rf"^(?:ARTICLE|Article)\s+(?![\dIVXLCivxlc]+\s*[,;])(?P<num>\d{{1,3}}|{_ROMAN})\b[.:\-–—]?\s*")),
+    ("section", re.compile(r"^(?:SECTION|Section|§)\s*(?![\d.]+\s*[,;])(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})\b[.:\-–—]?\s*")),
     ("decimal", re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,3})\.?(?=\s)\s*")),
     ("number", re.compile(r"^(?P<num>\d{1,3})[.)](?=\s)\s*")),
     ("paren", re.compile(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
