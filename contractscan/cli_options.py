@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 from . import __version__
 from .profiles import builtin_profiles
@@ -14,6 +16,7 @@ from .severity import Severity
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a program the pipe stopped
 FAIL_ON = [s.value for s in Severity.by_rank()] + ["never"]
+T = TypeVar("T")
 
 
 def scan_parser() -> argparse.ArgumentParser:
@@ -74,14 +77,18 @@ def scan_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _number(text: str, convert: Callable[[str], T], what: str) -> T:
+    try:
+        return convert(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+
+
 def time_limit_option(text: str) -> float:
     """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
     from .deadline import MAX_TIME_LIMIT
 
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    seconds = _number(text, float, "a number of seconds")
     if seconds == 0:
         return 0.0
     if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
@@ -91,10 +98,7 @@ def time_limit_option(text: str) -> float:
 
 
 def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    n = _number(text, int, "a number")
     if n < 1:
         raise argparse.ArgumentTypeError("give 1 or more")
     return n

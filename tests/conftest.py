@@ -23,12 +23,12 @@ _current: list[pytest.Item] = []
 
 
 def pytest_configure(config):
-    """The compiled-rules cache of this test session lives in a folder of its own (inherited
-    by the CLI processes the tests start), never in the user's cache."""
-    import tempfile
-
+    """The compiled-rules cache of the tests lives in the checkout's build/test-cache (inherited
+    by the CLI processes the tests start), never in the user's cache. It is kept between runs:
+    entries are keyed by the rules' and the code's bytes, so a change misses and rebuilds, and
+    a second run does not compile every rule again (test_cache.py tests the cold path)."""
     if not os.environ.get("CONTRACTSCAN_TEST_CACHE"):
-        os.environ["CONTRACTSCAN_TEST_CACHE"] = tempfile.mkdtemp(prefix="contractscan-test-cache-")
+        os.environ["CONTRACTSCAN_TEST_CACHE"] = str(ROOT / "build" / "test-cache")
     os.environ["CONTRACTSCAN_CACHE"] = os.environ["CONTRACTSCAN_TEST_CACHE"]
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 from batch_samples import portfolio
 from conftest import run_cli
 
-distributed = pytest.importorskip(
-    "distributed", reason="the Dask extra is not installed (pip install 'contractscan[dask]')")
+# Looked up, not imported: importing Dask costs a second at collection, also of the quick run
+# that deselects these tests.
+if importlib.util.find_spec("distributed") is None:
+    pytest.skip("the Dask extra is not installed (pip install 'contractscan[dask]')", allow_module_level=True)
 pytestmark = pytest.mark.slow  # a local cluster and the CLI in processes
 
 
 @pytest.fixture(scope="module")
 def cluster():
+    import distributed
+
     # Threads in this process, listening on loopback only.
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://",
                                   host="127.0.0.1", dashboard_address=None) as c:

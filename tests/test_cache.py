@@ -98,4 +98,4 @@ def test_cache_off_and_location(tmp_path, monkeypatch):
 
 def test_the_tests_use_their_own_cache():
     assert cache.cache_dir() is not None
-    assert "contractscan-test-cache-" in str(cache.cache_dir())
+    assert "test-cache" in str(cache.cache_dir())

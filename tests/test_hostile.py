@@ -87,7 +87,7 @@ def test_wrong_extension_is_read_by_content(tmp_path, suffix, analyzer):
 
 
 def test_time_limit_stops_a_slow_file_and_the_next_file_runs(analyzer_with):
-    slow = ("\n\n".join(build.contract_text() for _ in range(3000))).encode()  # ~3 MB of clauses
+    slow = "\n\n".join([build.contract_text()] * 3000).encode()  # ~3 MB of clauses
     limited = analyzer_with(time_limit=0.5)
     started = time.monotonic()
     result = limited.scan(slow, name="slow.txt")
