@@ -66,7 +66,8 @@ def _scan_parser() -> argparse.ArgumentParser:
                    help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
                    "always = every page, never")
     p.add_argument("--time-limit", type=_time_limit, default=120.0, metavar="SECONDS",
-                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none)")
+                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none); "
+                   "OCR time does not count (Tesseract has its own limit per page)")
     p.add_argument("--second-opinion", choices=["on", "off"], default=None,
                    help="for a required clause the rules did not find, ask the learned classifier (shipped, "
                    "offline); passages it reads as the clause turn 'missing' into 'possibly_present', one "
@@ -185,7 +186,7 @@ def _check(files: list[str], seconds: float = 30.0) -> int:
     from .examples import run_examples
     from .match import ClauseMatcher, build_nlp
     from .rules import load_rule_file, load_rules
-    from .scanner import time_limit
+    from .deadline import time_limit
 
     nlp = build_nlp()
     loaded = {f: load_rule_file(f) for f in files}
@@ -453,7 +454,7 @@ def _render(results: Iterable[ScanResult], args: argparse.Namespace, context: Re
     elif annotate_path and scanned:
         from .errors import ScanTimeout
         from .render import annotate as annotating
-        from .scanner import time_limit
+        from .deadline import time_limit
 
         try:
             with time_limit(args.time_limit), replace_on_success(annotate_path) as tmp:

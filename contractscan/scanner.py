@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .doctype import detect_type
 from .document import Document, OffsetMap
-from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory, ScanTimeout
+from .deadline import time_limit
+from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory
 from .judge import judge
 from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
 from .profiles import Profile, check_profile, load_profile
@@ -70,46 +69,6 @@ def check_source(source: object) -> None:
     elif isinstance(source, (bytearray, memoryview)):
         hint = " (pass bytes(...))"
     raise TypeError(f"a source is a path (str or os.PathLike), bytes or text, not {type(source).__name__}{hint}")
-
-
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ScanTimeout in the block after ``seconds``.
-
-    Uses SIGALRM, so it works on POSIX in the main thread only (elsewhere the
-    block runs unlimited); it interrupts Python code, and C code (a PDF parser,
-    a regular expression) as soon as it returns to Python. A worker process per
-    file is the way to bound a call that never returns.
-    """
-    usable = (
-        seconds and seconds > 0 and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-
-    message = f"stopped after {seconds:g} s, the time limit per file (see --time-limit)"
-    expired: list[bool] = []
-
-    def expire(signum, frame):
-        expired.append(True)
-        # Should this exception be swallowed (the alarm landed in a finaliser or a gc callback,
-        # which Python only reports), fire again soon rather than let the file run to its end.
-        signal.setitimer(signal.ITIMER_REAL, 0.1)
-        raise ScanTimeout(message)
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    if expired:
-        # The alarm landed in a finaliser or callback, where Python swallows exceptions:
-        # the block ran on, but it still overran its time.
-        raise ScanTimeout(message)
 
 
 class Analyzer:

@@ -21,6 +21,7 @@ import sys
 import time
 from typing import Any
 
+from ..deadline import on_outside_work
 from .runners import set_parent_death_signal
 from .settings import ScanSettings
 from .work import Outcome, failed, scan_job
@@ -101,8 +102,14 @@ class Sandbox:
             if left is not None and left <= 0:
                 raise TimeoutError
             ready, _, _ = select.select([self._proc.stdout], [], [], left)
-            if ready:
-                return _recv(self._proc.stdout)
+            if not ready:
+                continue
+            kind, value = _recv(self._proc.stdout)
+            if kind == "extend":  # the child hands a page to Tesseract, which bounds itself
+                if end is not None:
+                    end += value
+                continue
+            return kind, value
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
@@ -127,6 +134,7 @@ def _main() -> None:
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the channel
     settings: ScanSettings = _recv(stdin)
+    on_outside_work(lambda seconds: _send(stdout, ("extend", seconds)))
     try:
         analyzer = settings.build()
     except Exception as exc:

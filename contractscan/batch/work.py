@@ -50,7 +50,7 @@ def scan_job(analyzer: Analyzer, name: str, data: bytes | None, keep_document: b
 def read_source(name: str, settings: ScanSettings) -> bytes:
     """The file's bytes, read here within the time limit; a typed error says why not."""
     from ..loaders import read_file
-    from ..scanner import time_limit
+    from ..deadline import time_limit
 
     with time_limit(settings.time_limit):
         return read_file(name, settings.load_options().max_file_bytes)

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 
+from ..deadline import outside_work
 from . import LoadOptions
 
 MAX_PIXELS = 40_000_000  # a 300 dpi A3 page; huge page boxes are rendered at a lower resolution
@@ -110,10 +111,12 @@ def ocr_pages(data: bytes, page_numbers: list[int], options: LoadOptions) -> dic
             image.save(png, "PNG")
             del image
             try:
-                done = subprocess.run(
-                    [exe, "stdin", "stdout", "-l", options.ocr_language, "--dpi", str(round(scale * 72))],
-                    input=png.getvalue(), capture_output=True, timeout=options.ocr_page_timeout, env=env,
-                )
+                # Tesseract bounds itself per page: its seconds do not count against --time-limit.
+                with outside_work(options.ocr_page_timeout):
+                    done = subprocess.run(
+                        [exe, "stdin", "stdout", "-l", options.ocr_language, "--dpi", str(round(scale * 72))],
+                        input=png.getvalue(), capture_output=True, timeout=options.ocr_page_timeout, env=env,
+                    )
             except subprocess.TimeoutExpired:
                 continue
             except OSError:
