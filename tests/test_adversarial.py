@@ -314,10 +314,11 @@ def test_links_out_of_the_scanned_folder_are_not_followed(tmp_path):
 
 _REDOS_RULE = """id: redos_rule
 name: A user's rule that backtracks
-description: catastrophic backtracking on a run of x's
+description: catastrophic backtracking on a run of x's (the sentence filter lets the sentence through, since
+  it drops the look-behind; re then fails it only after trying every split of the x's)
 recommendation: r
 patterns:
-  - regex: "(x+x+)+y"
+  - regex: "(x+x+)+y(?<!xy)"
     weight: 0.9
 """
 
@@ -329,7 +330,7 @@ def test_the_time_limit_applies_on_dask(tmp_path):
     rule.write_text(_REDOS_RULE)
     folder = tmp_path / "contracts"
     folder.mkdir()
-    (folder / "a_redos.txt").write_text("1. Definitions. " + "x" * 40 + "!y.\n\n2. Law. " + GOOD)
+    (folder / "a_redos.txt").write_text("1. Definitions. " + "x" * 40 + "y.\n\n2. Law. " + GOOD)
     (folder / "b_good.txt").write_text(GOOD)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
                                   host="127.0.0.1", dashboard_address=None) as cluster:
