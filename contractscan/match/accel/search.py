@@ -176,8 +176,9 @@ class _Gates:
 
 def _sentence_filter(patterns: Sequence[GatedPattern], sources: Sequence[str]) -> SentenceFilter | None:
     """The Hyperscan filter for these patterns, its database from the cache on disk when it
-    was built before (building takes seconds); None without Hyperscan."""
-    if not prefilter.available():
+    was built before; None without Hyperscan, or with the cache turned off: building the
+    database takes ~6 s of CPU, more than it saves on a few documents."""
+    if not prefilter.available() or cache.cache_dir() is None:
         return None
     k = cache.key("prefilter", prefilter.version(), *sources)
     stored = cache.load("prefilter", k)
