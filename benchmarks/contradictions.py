@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     sys.path.insert(0, str(HERE.parent))
-    from contractscan.scanner import iter_files
+    from contractscan.inputs import iter_files
 
     total = 0
     with ProcessPoolExecutor(max_workers=args.workers, initializer=_init, initargs=(args.profile,)) as ex:

@@ -102,6 +102,26 @@ def family_of(labels: list[str]) -> dict[str, set[str]]:
     return {lab: set(rules[lab].ancestors()) for lab in labels}
 
 
+def _score(label: str, ids: list[str], gold: dict, verdicts_of, missing: list[int]) -> dict[str, float]:
+    """One system's precision, recall and F1 on ``label`` over ``ids``; its "missing" verdicts
+    (and how many of them are truly missing) are counted into ``missing``."""
+    tp = fp = fn = 0
+    for i in ids:
+        g, p = label in gold[i], label in verdicts_of(i)
+        tp += g and p
+        fp += p and not g
+        fn += g and not p
+        if not p:
+            missing[0] += 1
+            missing[1] += not g
+    pr, rc, f = prf(tp, fp, fn)
+    return {"precision": pr, "recall": rc, "f1": f}
+
+
+def _cells(row: dict[str, dict[str, float]], systems: tuple[str, ...]) -> str:
+    return "".join(f"{row[s]['f1']:8.3f} ({row[s]['precision']:.2f}/{row[s]['recall']:.2f})" for s in systems)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data_dir", type=Path)
@@ -170,23 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = {s: {"cuad": [0, 0], "core": [0, 0]} for s in systems}  # [missing verdicts, truly missing]
     for cat in TARGET_CATEGORIES:
         cid = mapping[cat]
-        row = {}
+        row = {s: _score(cid, ids, gold_cuad, lambda i, s=s: verdicts(s, i), missing[s]["cuad"]) for s in systems}
         for s in systems:
-            tp = fp = fn = 0
-            for i in ids:
-                g, p = cid in gold_cuad[i], cid in verdicts(s, i)
-                tp += g and p
-                fp += p and not g
-                fn += g and not p
-                if not p:
-                    missing[s]["cuad"][0] += 1
-                    missing[s]["cuad"][1] += not g
-            pr, rc, f = prf(tp, fp, fn)
-            row[s] = {"precision": pr, "recall": rc, "f1": f}
-            macro[s].append(f)
+            macro[s].append(row[s]["f1"])
         report["categories"][cat] = row
-        print(f"{cat:<36}{cid:<28}" + "".join(
-            f"{row[s]['f1']:8.3f} ({row[s]['precision']:.2f}/{row[s]['recall']:.2f})" for s in systems))
+        print(f"{cat:<36}{cid:<28}" + _cells(row, systems))
     m = {s: statistics.mean(v) for s, v in macro.items()}
     print(f"{'macro-F1, 15 target categories':<64}" + "".join(f"{m[s]:20.3f}" for s in systems))
     report["macro_f1_target"] = m
@@ -195,23 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'core family (own labels, %d contracts)' % len(core_ids):<64}"
           + "".join(f"{s:>20}" for s in systems))
     for fam in CORE_FAMILIES:
-        row = {}
-        for s in systems:
-            tp = fp = fn = 0
-            for i in core_ids:
-                g, p = fam in core_gold[i], fam in verdicts(s, i)
-                tp += g and p
-                fp += p and not g
-                fn += g and not p
-                if not p:
-                    missing[s]["core"][0] += 1
-                    missing[s]["core"][1] += not g
-            pr, rc, f = prf(tp, fp, fn)
-            row[s] = {"precision": pr, "recall": rc, "f1": f}
+        row = {s: _score(fam, core_ids, core_gold, lambda i, s=s: verdicts(s, i), missing[s]["core"])
+               for s in systems}
         report["core"][fam] = row
         learnt = any(fam in shows[lab] for lab in labels)
-        print(f"{fam:<36}{'' if learnt else '(no CUAD label)':<28}" + "".join(
-            f"{row[s]['f1']:8.3f} ({row[s]['precision']:.2f}/{row[s]['recall']:.2f})" for s in systems))
+        print(f"{fam:<36}{'' if learnt else '(no CUAD label)':<28}" + _cells(row, systems))
 
     print("\nprecision of 'missing' verdicts (share truly missing; every category counted as required)")
     for part in ("cuad", "core", "all"):

@@ -8,7 +8,6 @@ it; 2 bad usage; 3 some files could not be scanned (the others were).
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 
@@ -19,215 +18,16 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
-from . import __version__
+from .cli_options import (
+    EXIT_BROKEN_PIPE, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, report_parser, scan_parser,
+)
+from .cli_rules import rules_command
 from .errors import ContractScanError
 from .outputs import FileKey, OutputConflict, check_targets, file_key, looks_like_report, replace_on_success
 from .profiles import Profile, builtin_profiles
 from .render import DOCUMENT_FORMATS, RENDERERS, ReportContext
 from .results import ScanResult
 from .severity import Severity
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_UNREADABLE = 0, 1, 2, 3
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell shows for a program the pipe stopped
-FAIL_ON = [s.value for s in Severity.by_rank()] + ["never"]
-
-
-def _scan_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="contractscan",
-        description="Check contracts for required clauses, offline. "
-        "Other commands: 'contractscan report --db FILE', 'contractscan rules list', "
-        "'contractscan rules check|lint FILE.yaml', 'contractscan rules docs', "
-        "'contractscan schema' (the JSON schema of the results).",
-        epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
-    )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="contract files (PDF, DOCX, TXT) or folders")
-    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
-                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--annotate", metavar="OUT.docx",
-                   help="for one DOCX input: write a copy with a Word comment on each clause found and the "
-                        "missing clauses at the top; for a PDF or text input: a DOCX summary of the review")
-    p.add_argument("--profile", "-p", default="auto",
-                   help=f"built-in profile ({', '.join(builtin_profiles())}) or a profile YAML file; "
-                   "default auto: the profile for each document's kind (master agreement, BAA, NDA ...)")
-    p.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml",
-                   help="extra rule file (repeatable); a rule with a built-in id replaces it")
-    p.add_argument("--sets", metavar="folder|MANIFEST.yaml",
-                   help="check contract sets, not single documents: 'folder' = each sub-folder of the folders "
-                   "given is one vendor's set; or a YAML manifest listing each set's documents")
-    p.add_argument("--fail-on", choices=FAIL_ON, default="high",
-                   help="exit 1 when a finding is at least this severe (default: high)")
-    p.add_argument("--model", help="an installed spaCy model to use instead of spacy.blank('en')")
-    p.add_argument("--pdf-engine", choices=["pdfium", "pdfplumber"], default="pdfium",
-                   help="PDF text engine (default: pdfium, the faster)")
-    p.add_argument("--password", help="password for encrypted PDFs")
-    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
-                   help="OCR with Tesseract (if installed): auto = pages without a text layer (default), "
-                   "always = every page, never")
-    p.add_argument("--time-limit", type=_time_limit, default=120.0, metavar="SECONDS",
-                   help="stop a file that takes longer than this (error type timeout; default 120, 0 = none); "
-                   "OCR time does not count (Tesseract has its own limit per page)")
-    p.add_argument("--second-opinion", choices=["on", "off"], default=None,
-                   help="for a required clause the rules did not find, ask the learned classifier (shipped, "
-                   "offline); passages it reads as the clause turn 'missing' into 'possibly_present', one "
-                   "severity lower (default: off, see the README for the measurement)")
-    p.add_argument("--workers", "-j", type=_positive_int, metavar="N",
-                   help="documents scanned in parallel, each in its own process (default: the number of cores; "
-                   "1 scans in this process)")
-    p.add_argument("--db", metavar="FILE",
-                   help="keep results in this SQLite file and reuse them for files whose bytes, rules, "
-                   "profile and version are unchanged")
-    p.add_argument("--executor", choices=["local", "dask"], default="local",
-                   help="where documents are scanned: local processes, or a Dask cluster "
-                   "(pip install 'contractscan[dask]')")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--follow-links", action="store_true",
-                   help="in folders, follow symbolic links that lead outside the folder (default: report them)")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    p.add_argument("--version", action="version", version=f"contractscan {__version__}")
-    return p
-
-
-def _time_limit(text: str) -> float:
-    """Finite, above 0 (or 0 for none), and no more than the system timer takes."""
-    from .scanner import MAX_TIME_LIMIT
-
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if seconds == 0:
-        return 0.0
-    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give a number of seconds above 0 and at most {MAX_TIME_LIMIT:,.0f}, or 0 for no limit")
-    return seconds
-
-
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("give 1 or more")
-    return n
-
-
-def _report_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="contractscan report",
-        description="Render the latest stored result of every document in a result store, without scanning.",
-        epilog="Exit codes: 0 ok, 1 findings at or above --fail-on, 2 bad usage, 3 some files unreadable.",
-    )
-    p.add_argument("--db", required=True, metavar="FILE", help="the SQLite file written by 'contractscan --db'")
-    p.add_argument("--format", "-f", choices=sorted([*RENDERERS, "xlsx"]), default="table",
-                   help="output format (xlsx: an Excel workbook, needs -o FILE.xlsx)")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    p.add_argument("--fail-on", choices=FAIL_ON, default="high",
-                   help="exit 1 when a finding is at least this severe (default: high)")
-    p.add_argument("--profile", "-p", metavar="NAME|FILE.yaml",
-                   help="only the results judged under this profile (needed when the store holds several)")
-    p.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
-    p.set_defaults(annotate=None, rules=[])
-    return p
-
-
-def _rules_command(argv: list[str]) -> int:
-    from .rules import load_rules
-
-    p = argparse.ArgumentParser(prog="contractscan rules", description="List, check, lint or document rule files.")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    ls = sub.add_parser("list", help="show the rules in use")
-    ls.add_argument("--rules", "-r", action="append", default=[], metavar="FILE.yaml")
-    ck = sub.add_parser("check", help="validate rule files and run their examples")
-    ck.add_argument("files", nargs="+", metavar="FILE.yaml")
-    ck.add_argument("--time-limit", type=_time_limit, default=30.0, metavar="SECONDS",
-                    help="time a rule's examples may take; a pattern that backtracks without end fails "
-                    "(default 30, 0 = none)")
-    ln = sub.add_parser("lint", help="check rule files (default: the built-in ones) as CI does: examples, "
-                        "a match example for every pattern, repeated alternations; exit 1 on a problem")
-    ln.add_argument("files", nargs="*", metavar="FILE.yaml")
-    ln.add_argument("--strict", action="store_true", help="warnings count as problems too")
-    dc = sub.add_parser("docs", help="write the Markdown rule reference of the built-in rules")
-    dc.add_argument("-o", "--output", metavar="FILE.md", help="write here (default: stdout)")
-    args = p.parse_args(argv)
-    try:
-        if args.cmd == "list":
-            for r in sorted(load_rules(args.rules), key=lambda r: r.id):
-                src = Path(r.source_file or "").name
-                print(f"{r.id:<32} {r.name:<34} {src}")
-            return EXIT_OK
-        if args.cmd == "docs":
-            from .docs import rules_reference
-
-            text = rules_reference()
-            if args.output:
-                Path(args.output).write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-            return EXIT_OK
-        if args.cmd == "lint":
-            return _lint(args.files, args.strict)
-        return _check(args.files, args.time_limit)
-    except ContractScanError as exc:
-        print(f"contractscan: {exc.message}", file=sys.stderr)
-        return EXIT_USAGE
-
-
-def _check(files: list[str], seconds: float = 30.0) -> int:
-    """Each file's examples, read with the built-in rules as the test suite reads them (a
-    child rule that makes its parent present takes part); a file's rule replaces a built-in
-    one with the same id. A rule whose examples take longer than ``seconds`` fails: a pattern
-    that backtracks without end must not hang the check."""
-    from .errors import ScanTimeout
-    from .examples import run_examples
-    from .match import ClauseMatcher, build_nlp
-    from .rules import load_rule_file, load_rules
-    from .deadline import time_limit
-
-    nlp = build_nlp()
-    loaded = {f: load_rule_file(f) for f in files}
-    context = {r.id: r for r in load_rules()}
-    context.update((r.id, r) for rules in loaded.values() for r in rules)
-    failures = 0
-    for f, rules in loaded.items():
-        ClauseMatcher(rules, nlp)  # compiles every pattern: spaCy errors surface here
-        for rule in rules:
-            try:
-                with time_limit(seconds):
-                    problems = run_examples(rule, nlp, list(context.values()))
-            except ScanTimeout:
-                problems = [f"its examples took more than {seconds:g} s (--time-limit): does a pattern "
-                            "backtrack catastrophically, such as (a+)+ or (\\w+\\s?)*?"]
-            n = len(rule.examples.match) + len(rule.examples.no_match)
-            if problems:
-                failures += len(problems)
-                for msg in problems:
-                    print(f"FAIL {f}: rule {rule.id}: {msg}")
-            else:
-                print(f"ok   {f}: rule {rule.id}: {n} example(s) pass")
-    return EXIT_FINDINGS if failures else EXIT_OK
-
-
-def _lint(files: list[str], strict: bool) -> int:
-    from .lint import lint
-    from .rules import builtin_rule_files
-
-    missing = [f for f in files if not Path(f).is_file()]
-    if missing:
-        print(f"contractscan: no such rule file: {', '.join(missing)}", file=sys.stderr)
-        return EXIT_USAGE
-    paths = files or [str(p) for p in builtin_rule_files()]
-    problems = lint(paths)
-    for problem in problems:
-        print(problem)
-    errors = sum(p.level == "error" for p in problems)
-    warnings = len(problems) - errors
-    print(f"{len(paths)} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
-    return EXIT_FINDINGS if errors or (strict and warnings) else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["rules"]:
-        return _rules_command(argv[1:])
+        return rules_command(argv[1:])
     if argv[:1] == ["schema"]:
         import json
 
@@ -254,7 +54,7 @@ def _main(argv: list[str]) -> int:
         print(json.dumps(ScanResult.model_json_schema(), indent=2))  # the JSON contract, with descriptions
         return EXIT_OK
     report = argv[:1] == ["report"]
-    args = _report_parser().parse_args(argv[1:]) if report else _scan_parser().parse_args(argv)
+    args = report_parser().parse_args(argv[1:]) if report else scan_parser().parse_args(argv)
     try:
         return _report(args) if report else _run(args)
     except BrokenPipeError:

@@ -10,12 +10,31 @@ bounds itself runs (``outside_work``), and whoever kills overrunning workers fro
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from .errors import ScanTimeout
+
+DEFAULT_TIME_LIMIT = 120.0
+MAX_TIME_LIMIT = 1_000_000.0
+"""Seconds (11.6 days): beyond what every platform's interval timer takes."""
+
+
+def check_time_limit(seconds: float | None) -> float | None:
+    """The limit itself; None or 0 mean none. Infinite, huge, negative or NaN is a ValueError:
+    -1 and nan used to mean "no limit" silently, and inf made every file fail."""
+    if seconds is None or seconds == 0:
+        return seconds
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"time_limit must be a number of seconds, not {type(seconds).__name__}")
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
+        raise ValueError(f"the time limit must be a finite number of seconds above 0 and at most "
+                         f"{MAX_TIME_LIMIT:,.0f} (0 for none), not {seconds!r}")
+    return seconds
+
 
 _listeners: list[Callable[[float], None]] = []
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 from collections.abc import Iterator
@@ -10,12 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import cache
+from .deadline import DEFAULT_TIME_LIMIT, check_time_limit, time_limit
 from .doctype import detect_type
 from .document import Document, OffsetMap
-from .deadline import time_limit
-from .errors import ContractScanError, CorruptFile, InternalError, IOProblem, OutOfMemory
+from .errors import ContractScanError, CorruptFile, InternalError, OutOfMemory
+from .inputs import RuleFiles, Source, check_source, is_pathlike, iter_files, rule_files
 from .judge import judge
-from .loaders import SUPPORTED_SUFFIXES, LoadOptions, load_bytes, load_path
+from .loaders import LoadOptions, load_bytes, load_path
 from .profiles import Profile, check_profile, load_profile
 from .results import ScanError, ScanResult, ScanWarning
 from .rules import Rule, load_rules
@@ -26,50 +26,6 @@ from .xrefs import SectionIndex
 
 if TYPE_CHECKING:
     from .render.context import ReportContext
-
-Source = str | bytes | os.PathLike[str]
-RuleFiles = str | os.PathLike[str] | list[str | os.PathLike[str]] | tuple[str | os.PathLike[str], ...]
-
-
-DEFAULT_TIME_LIMIT = 120.0
-MAX_TIME_LIMIT = 1_000_000.0
-"""Seconds (11.6 days): beyond what every platform's interval timer takes."""
-
-
-def check_time_limit(seconds: float | None) -> float | None:
-    """The limit itself; None or 0 mean none. Infinite, huge, negative or NaN is a ValueError:
-    -1 and nan used to mean "no limit" silently, and inf made every file fail."""
-    if seconds is None or seconds == 0:
-        return seconds
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise TypeError(f"time_limit must be a number of seconds, not {type(seconds).__name__}")
-    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT:
-        raise ValueError(f"the time limit must be a finite number of seconds above 0 and at most "
-                         f"{MAX_TIME_LIMIT:,.0f} (0 for none), not {seconds!r}")
-    return seconds
-
-
-def rule_files(rules: RuleFiles | None) -> list[str | os.PathLike[str]]:
-    """``rules`` as a list of paths: one path (a str, not its characters) or several."""
-    if rules is None:
-        return []
-    if isinstance(rules, (str, os.PathLike)):
-        return [rules]
-    if isinstance(rules, (list, tuple)) and all(isinstance(r, (str, os.PathLike)) for r in rules):
-        return list(rules)
-    raise TypeError(f"rules must be a rule file path or a list of paths, not {type(rules).__name__}")
-
-
-def check_source(source: object) -> None:
-    """A clear TypeError for what cannot be a contract: str(None) would be scanned as text."""
-    if isinstance(source, (str, bytes, os.PathLike)):
-        return
-    hint = ""
-    if hasattr(source, "read"):
-        hint = " (for an open file, pass its bytes: f.read())"
-    elif isinstance(source, (bytearray, memoryview)):
-        hint = " (pass bytes(...))"
-    raise TypeError(f"a source is a path (str or os.PathLike), bytes or text, not {type(source).__name__}{hint}")
 
 
 class Analyzer:
@@ -120,7 +76,7 @@ class Analyzer:
         check_source(source)
         if isinstance(source, bytes):
             return load_bytes(source, name or "<bytes>", self.load_options)
-        if _is_pathlike(source):
+        if is_pathlike(source):
             return load_path(source, self.load_options)
         return load_bytes(str(source).encode("utf-8"), name or "<text>", self.load_options)
 
@@ -168,7 +124,7 @@ class Analyzer:
         "no such file". To scan one line of text that ends so, pass it as bytes.
         """
         check_source(source)
-        label = name or (str(source) if not isinstance(source, bytes) and _is_pathlike(source) else None)
+        label = name or (str(source) if not isinstance(source, bytes) and is_pathlike(source) else None)
         loaded = False
         try:
             with time_limit(self.time_limit):
@@ -271,79 +227,6 @@ def _raised_in_own_code(exc: BaseException) -> bool:
     while tb.tb_next is not None:
         tb = tb.tb_next
     return os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(_OWN_CODE)
-
-
-def _is_pathlike(source: Source) -> bool:
-    return isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source))
-
-
-def _looks_like_path(s: str) -> bool:
-    if len(s) > 4096:
-        return False
-    if os.path.exists(s):
-        return True
-    if "\n" in s or "\r" in s:
-        return False
-    return s.lower().endswith(SUPPORTED_SUFFIXES + (".doc", ".rtf"))
-
-
-def iter_files(folder: str | os.PathLike[str],
-               follow_links: bool = False) -> Iterator[tuple[Path, IOProblem | None]]:
-    """Supported files below ``folder``, sorted, each once; symlink loops reported, not followed.
-
-    The walk keeps its own stack, so no depth of folders exhausts Python's recursion limit.
-    A symbolic link to a file or folder outside ``folder`` is reported and not followed,
-    unless ``follow_links``: a link to /etc/passwd must not put that file in a report.
-    """
-    root = Path(folder)
-    inside = os.path.join(os.path.realpath(root), "")
-    seen: set[tuple[int, int]] = set()
-    stack: list[Iterator[Path]] = []
-
-    def enter(d: Path) -> IOProblem | None:
-        try:
-            st = d.stat()
-        except OSError as exc:
-            return IOProblem(f"cannot read folder {d}: {exc.strerror or exc}")
-        key = (st.st_dev, st.st_ino)
-        if key in seen:
-            return None
-        seen.add(key)
-        try:
-            entries = sorted(d.iterdir(), key=lambda p: p.name)
-        except OSError as exc:
-            return IOProblem(f"cannot list folder {d}: {exc.strerror or exc}")
-        stack.append(iter(entries))
-        return None
-
-    problem = enter(root)
-    if problem is not None:
-        yield root, problem
-    while stack:
-        p = next(stack[-1], None)
-        if p is None:
-            stack.pop()
-            continue
-        if p.name.startswith("."):
-            continue
-        try:
-            is_dir = p.is_dir()
-        except OSError:
-            is_dir = False
-        wanted = is_dir or p.suffix.lower() in SUPPORTED_SUFFIXES + (".doc", ".rtf")
-        if wanted and not follow_links and p.is_symlink() and p.exists():
-            if not os.path.join(os.path.realpath(p), "").startswith(inside):
-                yield p, IOProblem(f"symbolic link to {os.path.realpath(p)}, outside the folder scanned: "
-                                   "not followed (--follow-links follows it)")
-                continue
-        if is_dir:
-            problem = enter(p)
-            if problem is not None:
-                yield p, problem
-        elif wanted:
-            yield p, None
-        elif p.is_symlink() and not p.exists():
-            yield p, IOProblem(f"broken or looping symbolic link: {p}")
 
 
 def scan(

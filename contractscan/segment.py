@@ -23,6 +23,11 @@ _NUMBERING = [
     ("paren", re.compile(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
     ("letter", re.compile(r"^(?P<num>[a-zA-Z])[.)](?=\s)\s*")),
 ]
+# A section number as contracts write it and cite it: "8", "8.1", "12.3.4".
+SECTION_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
+# An outline label as passages carry it ("Article IV", "Section 8.1", "8.1", "8"), read back to
+# the bare number a citation names ("Section 8.1" -> "8.1"): see ``cited_number``.
+_LABEL_NUMBER = re.compile(rf"(?:Article|Section)?\s*({SECTION_NUMBER}|[IVXLC]{{1,7}})\.?$", re.I)
 _TITLE_WORD = re.compile(r"^(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|by|with|a|an|as|upon|&|-|—|–)$")
 _HEADING_END = re.compile(r"^(?P<head>[^.:;]{2,80}?)(?:[.:]|\s[-–—]\s?)(?=\s|$)")
 _RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")
@@ -100,6 +105,13 @@ def split_heading(body: str) -> tuple[str | None, str]:
         rest = body.lstrip().split("\n", 1)
         return line.rstrip(".:").strip(), rest[1].lstrip() if len(rest) > 1 else ""
     return None, body
+
+
+def cited_number(label: str) -> str | None:
+    """The number a cross-reference would cite for a passage labelled ``label`` (its
+    ``number``), or None for labels no citation names, such as "(a)"."""
+    m = _LABEL_NUMBER.match(label.strip())
+    return m.group(1).rstrip(".") if m else None
 
 
 def _level(kind: str, num: str) -> int:

@@ -18,12 +18,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import RuleError
+from .inputs import iter_files
 from .judge import missing_finding
 from .profiles import Profile
 from .resources import data_dir
 from .results import ClauseMatch, Evidence, Finding, ScanResult, ScanWarning, SetDocument
 from .rules import SAFE_LOADER, Rule
-from .scanner import iter_files
 from .severity import Severity
 
 

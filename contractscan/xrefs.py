@@ -12,19 +12,20 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .segment import SECTION_NUMBER, cited_number
+
 if TYPE_CHECKING:
     from .results import ClauseMatch
     from .rules import Rule
     from .segment import Clause
 
-_NUMBER = re.compile(r"(?:Article|Section)?\s*(\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7})\.?$", re.I)
 _CITATION = re.compile(
     r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*"
-    r"((?:\d{1,3}(?:\.\d{1,3})*(?:\s*\([a-z0-9]{1,4}\))*\s*(?:\([A-Z][^)]{0,60}\))?\s*(?:,|and|or|through|to|-|–)?\s*)+)",
+    rf"((?:{SECTION_NUMBER}(?:\s*\([a-z0-9]{{1,4}}\))*\s*(?:\([A-Z][^)]{{0,60}}\))?\s*(?:,|and|or|through|to|-|–)?\s*)+)",
     re.I,
 )
 _ROMAN_CITATION = re.compile(r"\b(?:ARTICLES?|Articles?)\s+((?:[IVXLC]{1,7}\b\s*(?:,|and|or|&)?\s*)+)")
-_CITED_NUMBER = re.compile(r"(?<![\w(])\d{1,3}(?:\.\d{1,3})*")
+_CITED_NUMBER = re.compile(rf"(?<![\w(]){SECTION_NUMBER}")
 _RANGE = re.compile(r"(\d{1,3})\s*(?:through|to|-|–)\s*(\d{1,3})(?![.\d])")
 
 
@@ -50,10 +51,9 @@ class SectionIndex:
         for c in clauses:
             if c.in_toc or not c.number or c.level > 2:
                 continue  # items (a), (i) are not cited as sections here
-            m = _NUMBER.match(c.number.strip())
-            if m is None:
+            num = cited_number(c.number)
+            if num is None:
                 continue
-            num = m.group(1).rstrip(".")
             while open_ and open_[-1].level >= c.level:
                 open_.pop().end = c.start
             sec = Section(num, c.heading, c.start, doc_end, c.level)

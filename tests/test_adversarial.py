@@ -27,7 +27,7 @@ from contractscan.batch import scheduler, settings as settings_module
 from contractscan.errors import TooLarge
 from contractscan.loaders import read_file
 from contractscan.results import ScanResult
-from contractscan.scanner import iter_files
+from contractscan.inputs import iter_files
 from contractscan.store import ResultStore
 
 GOOD = "This Agreement is governed by the laws of the State of New York."

@@ -165,8 +165,22 @@ def test_01_replace_on_success_keeps_the_target_on_failure(tmp_path):
 # --- item 7: annotating a long DOCX is linear and bounded; rules check is bounded --------
 
 def _big_docx(path: Path, paragraphs: int) -> Path:
+    """write_docx's document of the sample blocks repeated up to ``paragraphs``: the blocks are
+    written once and their XML copied (python-docx takes seconds to add thousands of paragraphs)."""
+    import copy
+
+    import docx
+    from docx.oxml.ns import qn
+
     blocks = [b for b in COMPLETE if b[0] != "cell"]
-    return write_docx(path, (blocks * (paragraphs // len(blocks) + 1))[:paragraphs])
+    d = docx.Document(str(write_docx(path, blocks)))
+    body = d.element.body
+    written = [el for el in body if el.tag != qn("w:sectPr")]
+    end = body.find(qn("w:sectPr"))
+    for i in range(len(written), paragraphs):
+        end.addprevious(copy.deepcopy(written[i % len(written)]))
+    d.save(str(path))
+    return path
 
 
 def test_07_annotate_grows_linearly(analyzer, tmp_path):
@@ -237,7 +251,7 @@ def test_10_time_limit_must_be_finite_and_positive(contract, value):
 
 
 def test_10_time_limit_in_the_api():
-    from contractscan.scanner import MAX_TIME_LIMIT, check_time_limit
+    from contractscan.deadline import MAX_TIME_LIMIT, check_time_limit
 
     assert check_time_limit(None) is None and check_time_limit(0) == 0 and check_time_limit(5) == 5
     for bad in (float("inf"), float("nan"), -1, 1e12, MAX_TIME_LIMIT * 2):
@@ -265,7 +279,7 @@ def test_11_an_open_file_is_a_type_error_that_says_what_to_do(analyzer, contract
 
 
 def test_11_rules_may_be_one_path_or_a_list(tmp_path):
-    from contractscan.scanner import rule_files
+    from contractscan.inputs import rule_files
 
     assert rule_files("x.yaml") == ["x.yaml"] and rule_files(Path("x.yaml")) == [Path("x.yaml")]
     assert rule_files(["a.yaml", "b.yaml"]) == ["a.yaml", "b.yaml"] and rule_files(None) == []

@@ -13,7 +13,7 @@ from conftest import run_cli
 from fixtures import build
 
 from contractscan.loaders import LoadOptions
-from contractscan.scanner import iter_files
+from contractscan.inputs import iter_files
 
 SMALL = LoadOptions(max_decompressed_bytes=2 * 1024 * 1024, max_pages=1)
 
@@ -114,18 +114,28 @@ def _hostile_folder(root):
         "sub/good.txt": build.contract_text().encode(),
         "pdf-named.docx": build.contract_pdf(),
     }
+    _write(root, files)
+    _link_loops(root)
+    return files
+
+
+def _write(root, files: dict[str, bytes]) -> None:
     for name, data in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
+
+
+def _link_loops(root) -> None:
     os.symlink(root, root / "sub" / "loop")  # a folder loop
     os.symlink(root / "ring-b.pdf", root / "ring-a.pdf")  # a file symlink ring
     os.symlink(root / "ring-a.pdf", root / "ring-b.pdf")
     os.symlink(root / "gone.pdf", root / "dangling.pdf")
-    return files
 
 
 def test_symlink_loops_are_reported_once_not_followed(tmp_path):
-    _hostile_folder(tmp_path)
+    # the walk reads names, not contents: the hostile folder's links beside two plain files
+    _write(tmp_path, {"good.pdf": b"%PDF-", "sub/good.txt": b"text"})
+    _link_loops(tmp_path)
     found = [(p.name, problem is not None) for p, problem in iter_files(tmp_path)]
     names = [n for n, _ in found]
     assert len(names) == len(set(names)), "a file was listed twice (the loop was followed)"

@@ -8,17 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contractscan.document import Document
-from contractscan.match import ClauseMatcher, build_nlp
+from contractscan.match import ClauseMatcher
 from contractscan.match.steps import BONUSES, VETOES, Candidate
 from contractscan.rules import Rule, load_rules
 from contractscan.segment import segment
 
 RULES = load_rules()
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_nlp()
 
 
 @pytest.fixture(scope="module")

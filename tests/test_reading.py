@@ -129,15 +129,15 @@ def test_section_numbers_resolve_to_titles_and_families(analyzer):
 # ---------------------------------------------------------------- how a sentence functions
 
 
-def _reader():
-    from contractscan.match import build_nlp
+@pytest.fixture(scope="module")
+def reader(nlp):
     from contractscan.reading import Reader
 
-    return Reader(build_nlp())
+    return Reader(nlp)
 
 
-def test_roles_from_the_form_of_a_sentence():
-    r = _reader()
+def test_roles_from_the_form_of_a_sentence(reader):
+    r = reader
     assert r.role("Section 9.02 Indemnification.") == "heading"
     assert r.role("12. GOVERNING LAW") == "heading"
     assert r.role("Insurance Records means the certificates of insurance.") == "definition"
@@ -157,8 +157,8 @@ def _polarity(r, sentence, trigger):
     return r.polarity(sentence, i, i + len(trigger))
 
 
-def test_negation_and_permission_scope():
-    r = _reader()
+def test_negation_and_permission_scope(reader):
+    r = reader
     assert _polarity(r, "Consultant shall not compete with the Company.", "shall not compete") == "positive"
     assert _polarity(r, "Nothing in this Agreement shall prevent X from competing with Y.",
                      "prevent X from competing") == "negative"
@@ -172,8 +172,8 @@ def test_negation_and_permission_scope():
     assert _polarity(r, "No fee is due; the Supplier shall maintain insurance.", "maintain insurance") == "positive"
 
 
-def test_mentions_of_other_agreements_sections_and_carve_outs():
-    r = _reader()
+def test_mentions_of_other_agreements_sections_and_carve_outs(reader):
+    r = reader
     kinds = [m.kind for m in r.mentions(
         "The confidentiality provisions of the Master Supply Agreement dated March 1, 2020 apply.")]
     assert kinds == ["agreement"]

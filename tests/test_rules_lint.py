@@ -19,6 +19,15 @@ description: A clause made up for these tests.
 recommendation: None.
 """
 
+# One pattern with a 'match' example (a file of it lacks only a 'no_match' example).
+POLISHED = """\
+patterns:
+  - regex: "\\\\bwidgets? shall be polished\\\\b"
+    weight: 0.9
+examples:
+  match: ["The widgets shall be polished weekly."]
+"""
+
 
 def _file(tmp_path, body: str, name: str = "probe.yaml"):
     path = tmp_path / name
@@ -58,14 +67,7 @@ def test_a_pattern_no_match_example_fires_is_an_error_with_its_line(tmp_path):
 
 
 def test_a_clean_file_exits_0_and_a_missing_one_is_a_usage_error(tmp_path, capsys):
-    path = _file(tmp_path, """\
-        patterns:
-          - regex: "\\\\bwidgets? shall be polished\\\\b"
-            weight: 0.9
-        examples:
-          match: ["The widgets shall be polished weekly."]
-          no_match: ["The widgets are blue."]
-        """)
+    path = _file(tmp_path, POLISHED + '  no_match: ["The widgets are blue."]\n')
     assert _problems(path) == []
     assert main(["rules", "lint", str(path)]) == 0
     assert main(["rules", "lint", str(tmp_path / "nope.yaml")]) == 2
@@ -75,13 +77,7 @@ def test_a_clean_file_exits_0_and_a_missing_one_is_a_usage_error(tmp_path, capsy
 
 
 def test_wrong_examples_and_missing_examples_are_errors(tmp_path):
-    path = _file(tmp_path, """\
-        patterns:
-          - regex: "\\\\bwidgets? shall be polished\\\\b"
-            weight: 0.9
-        examples:
-          match: ["The widgets shall be polished weekly."]
-        """)
+    path = _file(tmp_path, POLISHED)
     assert [m for *_, m in _problems(path)] == ["no 'no_match' example"]
     broken = _file(tmp_path, "patterns: [{regex: '(unclosed'}]\n", "broken.yaml")
     [(line, level, _, message)] = _problems(broken)

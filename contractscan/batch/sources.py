@@ -17,7 +17,7 @@ def list_sources(paths: Iterable[str], profile_name: str, follow_links: bool = F
     Files named explicitly are scanned as given; in folders, links that lead outside them are
     followed only with ``follow_links``, and the files ``skip`` names by (device, inode) are
     left out (the run's own report and store)."""
-    from ..scanner import iter_files
+    from ..inputs import iter_files
 
     out: list[tuple[str, ScanResult | None]] = []
     for p in paths:

@@ -101,20 +101,45 @@ def _keep(reading: Reading, spans: list[_Span], si: int) -> bool:
     return True
 
 
-class ItemExclusionVeto:
+class _SentenceVeto:
+    """A veto that reads the candidate's sentence through the document's shared reading.
+    Subclasses write ``read``; a candidate out of reach is passed over unread."""
+
+    name = ""
+
+    def __init__(self, shared: SentenceReading) -> None:
+        self.shared = shared
+
+    def applies(self, rule: Rule) -> bool:
+        return True
+
+    def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
+        if out_of_reach(candidate):
+            return False
+        return self.read(candidate, sentences)
+
+    def read(self, candidate: Candidate, sentences: Sentences) -> bool:
+        """True when the candidate is vetoed."""
+        raise NotImplementedError
+
+
+def _regex_readings(candidate: Candidate) -> list[Reading]:
+    """The readings still alive whose best evidence is a regex (the only kind with spans)."""
+    return [r for r in candidate.readings if r.alive and r.best is not None and r.best.kind == "regex"]
+
+
+class ItemExclusionVeto(_SentenceVeto):
     """An exclusion pattern vetoes the list item or clause it fires in, not the whole sentence:
     "(a) comply with competition laws; and (b) not compete with the Customer" keeps (b).
     Where the evidence or the exclusion is not a regex, the whole reading is vetoed, as before."""
 
     name = "exclude"
 
-    def __init__(self, shared: SentenceReading) -> None:
-        self.shared = shared
-
     def applies(self, rule: Rule) -> bool:
         return bool(rule.exclude)
 
     def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
+        # every candidate, in reach or not: a veto lifted here is what the later steps see
         si = candidate.sentence
         for reading in candidate.readings:
             if reading.veto is None or reading.veto.kind != "regex" or reading.best is None \
@@ -133,27 +158,19 @@ class ItemExclusionVeto:
         return not any(r.alive for r in candidate.readings)
 
 
-class RoleVeto:
+class RoleVeto(_SentenceVeto):
     """Rules match operative sentences (a duty, right, permission or prohibition) unless they
     opt in to others with ``roles``: a heading alone, a definition, a recital, a bring-down
     representation, a pointer elsewhere or a signature block obliges nobody."""
 
     name = "role"
 
-    def __init__(self, shared: SentenceReading) -> None:
-        self.shared = shared
-
-    def applies(self, rule: Rule) -> bool:
-        return True
-
-    def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
-        if out_of_reach(candidate):
-            return False
+    def read(self, candidate: Candidate, sentences: Sentences) -> bool:
         role = candidate.role = self.shared.role(sentences, candidate.sentence)
         return role not in candidate.rule.sentence_roles
 
 
-class PolarityVeto:
+class PolarityVeto(_SentenceVeto):
     """A trigger under a negation or a permission counts only where the rule (or the
     pattern) says so: ``polarity: positive`` drops "nothing shall prevent X from competing"
     and "X is free to compete"; a negation the pattern itself spells ("shall not compete") is
@@ -161,19 +178,12 @@ class PolarityVeto:
 
     name = "polarity"
 
-    def __init__(self, shared: SentenceReading) -> None:
-        self.shared = shared
-
     def applies(self, rule: Rule) -> bool:
         return rule.polarity != "any" or any(p.polarity not in (None, "any") for p in rule.patterns)
 
-    def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
-        if out_of_reach(candidate):
-            return False
+    def read(self, candidate: Candidate, sentences: Sentences) -> bool:
         rule, si = candidate.rule, candidate.sentence
-        for reading in candidate.readings:
-            if not reading.alive or reading.best is None or reading.best.kind != "regex":
-                continue
+        for reading in _regex_readings(candidate):
             text = self.shared.text(sentences, si, reading.lead_in)
             ok = []
             for s in _positive(self.shared.spans(sentences, candidate.rule_index, si, reading.lead_in)):
@@ -188,28 +198,18 @@ def _fits(polarity: str, wanted: str) -> bool:
     return polarity == "positive" if wanted == "positive" else polarity != "positive"
 
 
-class ReferenceVeto:
+class ReferenceVeto(_SentenceVeto):
     """A trigger inside a mention is not evidence: another agreement's name ("the Master
     Supply Agreement"), a section cited by title ("Section 12 (Governing Law)"), a carve-out
     naming a clause ("other than Confidentiality")."""
 
     name = "references"
 
-    def __init__(self, shared: SentenceReading) -> None:
-        self.shared = shared
-
-    def applies(self, rule: Rule) -> bool:
-        return True
-
-    def __call__(self, candidate: Candidate, sentences: Sentences) -> bool:
-        if out_of_reach(candidate):
-            return False
+    def read(self, candidate: Candidate, sentences: Sentences) -> bool:
         si = candidate.sentence
         reader = self.shared.reader
         self.shared.prepare(sentences)
-        for reading in candidate.readings:
-            if not reading.alive or reading.best is None or reading.best.kind != "regex":
-                continue
+        for reading in _regex_readings(candidate):
             text = self.shared.text(sentences, si, reading.lead_in)
             mentions = reader.mentions(text, self.shared.own_names)
             if not mentions:

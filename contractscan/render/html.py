@@ -16,22 +16,16 @@ in about half a second (benchmarks/html_report.py).
 
 from __future__ import annotations
 
-import base64
 import bisect
-import hashlib
-import html
-import os
-from importlib import resources
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TextIO
 
 from .. import __version__
 from ..document import Document
-from ..escapes import printable
-from ..results import ClauseMatch, ScanResult
+from ..results import ClauseMatch, Finding, ScanResult
 from .context import ReportContext
+from .html_page import CONTENT_SECURITY_POLICY, CSS, SCRIPT, e, generated_at, text
+from .html_portfolio import PortfolioRow, portfolio
 from .review import (
     FamilyRow, display_name, finding_title, scorecard, set_members, severity_counts, verdict, where,
 )
@@ -41,51 +35,7 @@ FULL_TEXT_BUDGET = 20_000_000
 """Characters of contract text shown in full across one report (the first contract always is)."""
 
 MAX_WHERE_LINKS = 6
-SEVERITIES = ("high", "medium", "low", "info")
-_STATUS_RANK = {"error": -1, "missing": 0, "risk": 1, "present": 2, "found": 2, "na": 3}
-_STATUS_MARK = {"missing": "✗", "risk": "!", "present": "✓", "found": "✓", "error": "–", "na": "n/a"}
 _PALETTE = 8
-
-
-def e(value: object) -> str:
-    """Escape for text and for double-quoted attributes alike (undecodable file-name bytes as \\xNN)."""
-    return html.escape(printable(str(value)), quote=True)
-
-
-def text(value: str) -> str:
-    """Escape contract text for element content: quotes are harmless there and common in contracts."""
-    return html.escape(printable(value), quote=False)
-
-
-def _asset(name: str) -> str:
-    return (resources.files(__package__) / "assets" / name).read_text(encoding="utf-8")
-
-
-# Plain files so they can be edited as CSS and JavaScript; hashed into the policy below.
-_CSS = _asset("report.css")
-_SCRIPT = _asset("report.js")
-
-
-def _csp_hash(source: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode() + "'"
-
-
-CONTENT_SECURITY_POLICY = (
-    f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_SCRIPT)}; "
-    "img-src data:; base-uri 'none'; form-action 'none'"
-)
-
-
-@dataclass
-class _PortfolioRow:
-    order: int
-    anchor: str
-    name: str
-    error: str | None
-    counts: dict[str, int]
-    cells: dict[str, FamilyRow] = field(default_factory=dict)
-    short: dict[str, str] = field(default_factory=dict)  # family -> what a risk cell says
-    documents: int = 0  # of a contract set
 
 
 class _Report:
@@ -94,7 +44,7 @@ class _Report:
         self.budget = budget
         self.used = 0
         self.sections: list[str] = []
-        self.rows: list[_PortfolioRow] = []
+        self.rows: list[PortfolioRow] = []
         self.families: dict[str, str] = {}  # id -> readable name, in profile order
         self.groups: dict[str, str] = {}  # id -> the checklist that requires it (core, healthcare ...)
         self.profiles: list[str] = []
@@ -111,15 +61,15 @@ class _Report:
             self.groups.setdefault(row.id, self.context.group_of(r, row.id))
         if r.profile and r.profile not in self.profiles:
             self.profiles.append(r.profile)
-        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f, row) for f in row.findings if f.kind == "risk"))
+        short = {row.id: "; ".join(dict.fromkeys(self._risk_name(f) for f in row.findings if f.kind == "risk"))
                  for row in required if row.status == "risk"}
-        self.rows.append(_PortfolioRow(n, anchor, display_name(r),
+        self.rows.append(PortfolioRow(n, anchor, display_name(r),
                                        f"{r.error.type}: {r.error.message}" if r.error else None,
                                        severity_counts(r), {row.id: row for row in required}, short,
                                        len(r.documents)))
         self.sections.append(self._section(r, anchor, card))
 
-    def _risk_name(self, finding, row: FamilyRow) -> str:  # type: ignore[no-untyped-def]
+    def _risk_name(self, finding: Finding) -> str:
         """'no survival' for 'Confidentiality: no survival': the cell sits under the clause's name."""
         title = finding_title(finding, self.context)
         head, sep, tail = title.partition(": ")
@@ -229,140 +179,19 @@ class _Report:
                   f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
                   '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                   '<meta name="referrer" content="no-referrer">\n'
-                  f"<title>{e(title)}</title>\n<style>{_CSS}</style></head>\n<body>\n")
-        when = _generated_at()
+                  f"<title>{e(title)}</title>\n<style>{CSS}</style></head>\n<body>\n")
+        when = generated_at()
         out.write(f'<header class="top" id="top"><h1>{e(title)}</h1><p class="meta">'
                   f'profile: {e(", ".join(self.profiles) or "-")} · generated {e(when)} by contractscan {e(__version__)} '
                   "· offline, rule-based: a reviewer confirms every finding</p></header>\n")
         if not self.rows:
             out.write("<p>No contract files were found.</p>\n")
         if len(self.rows) > 1:
-            out.write(self._portfolio())
+            out.write(portfolio(self.rows, self.families, self.groups, self.excerpt_only))
         for s in self.sections:
             out.write(s)
             out.write("\n")
-        out.write(f"<script>{_SCRIPT}</script>\n</body></html>\n")
-
-    def _portfolio(self) -> str:
-        n = len(self.rows)
-        unreadable = sum(1 for r in self.rows if r.error)
-        with_high = sum(1 for r in self.rows if r.counts["high"])
-        fams = self._families_by_group()
-        groups = list(dict.fromkeys(self.groups.get(fid, "") for fid, _ in fams))
-        out = ['<section id="portfolio"><h2>Portfolio</h2>',
-               f'<p>{n} contracts · {unreadable} could not be read · {with_high} with high-severity findings'
-               + (f" · {self.excerpt_only} shown as clause excerpts (size budget)" if self.excerpt_only else "")
-               + "</p>"]
-        out.append(self._chart(fams))
-        out.append('<p class="small">In the table: ✓ present · ✗ missing · ! present with a risk (named) · '
-                   "n/a not on that document's checklist · – not read. "
-                   "Click a column to sort; click a contract to open its review.</p>")
-        options = "".join(f'<option value="{e(fid)}">{e(name)}</option>' for fid, name in fams)
-        toggles = "".join(
-            f'<label class="group-toggle"><input type="checkbox" checked data-group="{e(g)}"> {e(_group_title(g))}</label>'
-            for g in groups) if len(groups) > 1 else ""
-        out.append('<div class="controls"><label>Filter <input id="filter" type="search" '
-                   'placeholder="file name, word…"></label>'
-                   f'<label>Missing <select id="missing-filter"><option value="">any clause</option>{options}'
-                   '</select></label>'
-                   + (f'<span class="groups">Columns: {toggles}</span>' if toggles else "")
-                   + '<span id="shown" class="small" aria-live="polite"></span></div>')
-        spans: list[tuple[str, int]] = []
-        for fid, _ in fams:
-            g = self.groups.get(fid, "")
-            if spans and spans[-1][0] == g:
-                spans[-1] = (g, spans[-1][1] + 1)
-            else:
-                spans.append((g, 1))
-        top = ['<th colspan="3" class="group-head"></th>'] + [
-            f'<th colspan="{k}" class="group-head" data-group="{e(g)}" scope="colgroup">{e(_group_title(g))}</th>'
-            for g, k in spans]
-        head = ['<th data-type="text"><button class="sort" type="button">Contract</button></th>'] + [
-            f'<th data-type="number"><button class="sort" type="button">{s.capitalize()}</button></th>'
-            for s in ("high", "medium")] + [
-            f'<th data-type="number" title="{e(fid)}" data-group="{e(self.groups.get(fid, ""))}">'
-            f'<button class="sort" type="button">{e(name)}</button></th>'
-            for fid, name in fams]
-        group_row = '<tr class="groups">' + "".join(top) + "</tr>" if len(groups) > 1 else ""
-        out.append('<div class="scroll"><table id="portfolio-table"><thead>' + group_row
-                   + '<tr class="columns">' + "".join(head) + "</tr></thead><tbody>")
-        for row in self.rows:
-            missing = " ".join(fid for fid, _ in fams if fid in row.cells and row.cells[fid].status == "missing")
-            cells = [f'<td data-sort="{e(row.name.lower())}"><a href="#{row.anchor}">{e(row.name)}</a>'
-                     + (f' <span class="error small">unreadable ({e(row.error.split(":")[0])})</span>' if row.error else "")
-                     + (f' <span class="small">({row.documents} documents)</span>' if row.documents else "")
-                     + "</td>"]
-            for s in ("high", "medium"):
-                v = -1 if row.error else row.counts[s]
-                cells.append(f'<td data-sort="{v}">{"" if row.error else v}</td>')
-            for fid, _ in fams:
-                fr = row.cells.get(fid)
-                status = "error" if row.error else "na" if fr is None else fr.status
-                if status == "error":
-                    label, shown, sev = "not read", "not read", ""
-                elif fr is None:
-                    label, shown, sev = "not on this document's checklist", "", ""
-                else:
-                    label = fr.label
-                    sev = f" s-{fr.severity}" if fr.severity and status in ("missing", "risk") else ""
-                    shown = row.short.get(fid) or ("missing" if status == "missing" else "")
-                group = e(self.groups.get(fid, ""))
-                cells.append(f'<td class="cell c-{status}{sev}" data-group="{group}" data-sort="{_STATUS_RANK[status]}" '
-                             f'title="{e(label)}">{_STATUS_MARK[status]}'
-                             + (f'<span class="small"> {e(shown)}</span>' if shown else "") + "</td>")
-            out.append(f'<tr data-order="{row.order}" data-missing="{e(missing)}">' + "".join(cells) + "</tr>")
-        out.append("</tbody></table></div></section>\n")
-        return "\n".join(out)
-
-    def _families_by_group(self) -> list[tuple[str, str]]:
-        """Required families, grouped by the checklist they come from, in first-seen order."""
-        order = list(dict.fromkeys(self.groups.get(fid, "") for fid in self.families))
-        return sorted(self.families.items(), key=lambda kv: order.index(self.groups.get(kv[0], "")))
-
-    def _chart(self, fams: list[tuple[str, str]]) -> str:
-        read = [r for r in self.rows if not r.error]
-        if not fams or not read:
-            return ""
-        levels = [s for s in SEVERITIES if s != "info"] + ["info"]
-        counts = []
-        for fid, name in fams:
-            by_level = {s: 0 for s in levels}
-            for r in read:
-                fr = r.cells.get(fid)
-                if fr is not None and fr.status == "missing":
-                    by_level[str(fr.severity or "info")] += 1
-            counts.append((name, by_level))
-        label_w, bar_w, h = 230, 560, 24
-        height = h * len(counts) + 8
-        legend = " ".join(f'<span class="key s-{s}">■ {s}</span>' for s in levels[:3])
-        parts = [f'<figure><figcaption><b>Contracts lacking each clause</b> '
-                 f'<span class="small">(of {len(read)} read; colour: the severity of the gap)</span> {legend}'
-                 '</figcaption>'
-                 f'<svg class="chart" role="img" aria-label="Contracts lacking each clause, by severity" '
-                 f'viewBox="0 0 {label_w + bar_w + 110} {height}" width="100%" preserveAspectRatio="xMinYMin meet">']
-        for i, (name, by_level) in enumerate(counts):
-            y = 4 + i * h
-            total = sum(by_level.values())
-            parts.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{e(name)}</text>'
-                         f'<rect class="track" x="{label_w}" y="{y + 3}" width="{bar_w}" height="{h - 8}"/>')
-            x = float(label_w)
-            for level, k in by_level.items():
-                if not k:
-                    continue
-                w = round(bar_w * k / len(read), 1)
-                parts.append(f'<rect class="bar b-{level}" x="{round(x, 1)}" y="{y + 3}" width="{w}" height="{h - 8}">'
-                             f"<title>{k} {level}</title></rect>")
-                x += w
-            parts.append(f'<text x="{round(x, 1) + 6}" y="{y + 16}">{total} ({round(100 * total / len(read))}%)</text>')
-        parts.append("</svg></figure>")
-        return "".join(parts)
-
-
-def _group_title(group: str) -> str:
-    """'core', 'healthcare', 'baa' as a column group's heading."""
-    words = group.replace("_", " ").strip()
-    return words.upper() if len(words) <= 3 else words.capitalize()
-
+        out.write(f"<script>{SCRIPT}</script>\n</body></html>\n")
 
 def _label(c: ClauseMatch) -> str:
     value = ""
@@ -420,10 +249,3 @@ def render_html(results: Iterable[ScanResult], out: TextIO, context: ReportConte
     report.write(out)
 
 
-def _generated_at() -> str:
-    """Now; or SOURCE_DATE_EPOCH, the reproducible-builds convention, so that two runs over
-    the same contracts can give the same file (to compare, or to archive)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return datetime.now().strftime("%Y-%m-%d %H:%M")
