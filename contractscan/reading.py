@@ -33,7 +33,9 @@ Polarity = Literal["positive", "negative", "permission"]
 _DEFINITION = re.compile(
     r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?(?:(?:as used (?:herein|in this \w+)|for (?:the )?purposes? of this \w+(?: \w+)?),?\s*)?"
     r"(?:the (?:terms?|words?|expressions?)\s+)?"
-    r"(?:[\"“'‘][^\"”’]{1,80}[\"”’]|(?-i:[A-Z][\w’'-]*)(?:\s+(?:of|and|or|(?-i:[A-Z][\w’'-]*))){0,5})\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
+    r"(?:[\"“'‘][^\"”’]{1,80}[\"”’]|(?-i:[A-Z][\w’'-]*)(?:\s+(?:of|and|or|(?-i:[A-Z][\w’'-]*))){0,5}"
+    # a term whose opening quote the text extraction lost: 'Change in control" shall include'
+    r"|(?-i:[A-Z][\w’'-]*)(?:\s+[\w’'-]+){0,6}[\"”])\s*(?:\([^)]{0,40}\)\s*)?,?\s*"
     r"(?:means|shall mean|mean|has the meaning|shall have the meaning|have the meaning|refers to|shall refer to|"
     r"includes|shall include|is defined as)\b",
     re.I,
@@ -42,7 +44,10 @@ _DEFINITION = re.compile(
 _DEFINING_LEAD = re.compile(r"\b(?:means|shall mean|includes|shall include|refers to)\b[^.;]{0,40}:\s*$", re.I)
 _RECITAL_HEADING = re.compile(r"\b(?:recitals?|background|preamble|witnesseth)\b", re.I)
 _NUMBER_PREFIX = re.compile(
-    r"^\s*(?:(?:section|article|clause|§)\s*)?(?:\d{1,3}(?:[.\u00b7]\d{1,3})*|[ivxlc]{1,6}|[a-z])?[.)\u00b7]?\s+", re.I)
+    r"^\s*(?:(?:section|article|clause|§)\s*)?(?:\d{1,3}(?:[.\u00b7]\d{1,3})*|[ivxlc]{1,6}|[a-z])?[.)\u00b7]?"
+    r"(?:\s+|(?<=\d)(?=(?-i:[A-Z][a-z])))", re.I)  # "2.6Target Exclusivity.": the space lost in extraction
+# a contents line ends in its page number: "11.3 Termination Upon a Change of Control ..... 36"
+_PAGE_NUMBER = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$")
 _OPERATIVE = re.compile(r"\b(?:shall|will|must|agrees?|may|covenants?|undertakes?)\b", re.I)
 _LABEL_VALUE = re.compile(r"\S\s*(?::|\s[-–—])\s*\S")
 _MODAL = re.compile(r"\b(?:shall|will|must|may|agrees?|is|are|be|not|can|hereby)\b", re.I)
@@ -68,6 +73,9 @@ class Reader:
         self.restrictors = frozenset(spec["restrictors"])
         self.boundaries = frozenset(spec["boundaries"])
         self.joins = self.boundaries | frozenset(spec.get("clause_joins", []))
+        denial = spec.get("denied_predicates", {})
+        self.denial_aux = frozenset(denial.get("auxiliaries", ()))
+        self.denials = frozenset(denial.get("denials", ()))
         self.permissions = Matcher(nlp.vocab, validate=True)
         self.permissions.add("permission", spec["permissions"])
         self.roles = Matcher(nlp.vocab, validate=True)
@@ -124,8 +132,9 @@ class Reader:
         Negators before the trigger in its clause (not across ';', ':' or 'provided',
         'except', 'unless' ...) flip it; two cancel ("nothing shall prevent X from
         competing" negates the restriction). Negators the trigger itself contains are its
-        own words ("shall not compete" asserts a non-compete). A permission word ("may",
-        "is free to") with no negator after it makes it a permission.
+        own words ("shall not compete" asserts a non-compete). A predicate after the trigger
+        that denies it ("unlimited liability is not permitted") negates it too. A permission
+        word ("may", "is free to") with no negator after it makes it a permission.
         """
         doc = self._doc(sentence)
         first = next((t.i for t in doc if t.idx + len(t) > start), len(doc))
@@ -135,7 +144,7 @@ class Reader:
                                                and doc[t.i + 1].lower_ in self.joins):
                 scope = t.i + 1
         window = doc[scope:first]
-        negations = sum(1 for t in window if t.lower_ in self.negators)
+        negations = sum(1 for t in window if t.lower_ in self.negators) + self._denied(doc, end)
         if negations % 2:
             return "negative"
         perms = [s for _k, s, _e in self.permissions(window)]
@@ -144,6 +153,22 @@ class Reader:
             if not any(t.lower_ in self.negators for t in after):
                 return "permission"
         return "positive"
+
+    def _denied(self, doc, end: int) -> int:
+        """1 when the trigger's own predicate, after it in its clause, denies it: "Unlimited
+        liability is not permitted", "exclusive rights are not granted"."""
+        if not self.denials:
+            return 0
+        toks = [t for t in doc if t.idx >= end]
+        for i, t in enumerate(toks[:-2]):
+            low = t.lower_
+            if low in self.boundaries or (t.text == "," and toks[i + 1].lower_ in self.joins) or t.text in ".;:":
+                return 0
+            if low in self.denial_aux:
+                rest = [x.lower_ for x in toks[i + 1:i + 4] if x.lower_ != "be"]
+                if len(rest) >= 2 and rest[0] in ("not", "n't", "never") and rest[1] in self.denials:
+                    return 1
+        return 0
 
     def _doc(self, sentence: str):
         """The sentence's tokens, kept while the same few sentences are read again."""
@@ -240,9 +265,10 @@ def _name_key(name: str) -> str:
 def _is_bare_heading(sentence: str) -> bool:
     """'Section 9.02 Indemnification.', '12. GOVERNING LAW': a number and a title, no verb."""
     rest = _NUMBER_PREFIX.sub("", sentence, count=1).strip().rstrip(".:")
+    rest = _PAGE_NUMBER.sub("", rest) if rest[:1].isupper() else rest
     if not rest or len(rest) > 80 or _MODAL.search(rest) or _LABEL_VALUE.search(rest):
         return False  # "GOVERNING LAW: NEW YORK" states the clause: a label and its value
-    words = rest.split()
+    words = rest.replace(";", ",").split()  # "Employment; Noncompetition; Nondisclosure."
     return _looks_like_title(words) or (rest.isupper() and len(words) <= 8)
 
 

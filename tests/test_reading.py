@@ -157,6 +157,28 @@ def _polarity(r, sentence, trigger):
     return r.polarity(sentence, i, i + len(trigger))
 
 
+def test_roles_of_extraction_damaged_forms(reader):
+    """Forms text extraction leaves behind (issue 15 class 8): a definition whose opening quote
+    was lost, a heading glued to its number, a contents line with its page number, a heading
+    that lists topics with semicolons."""
+    r = reader
+    assert r.role('Change in control" shall include the sale of a majority of the voting shares.') == "definition"
+    assert r.role("2.6Target Exclusivity.") == "heading"
+    assert r.role("11.3 Termination Upon a Change of Control 36") == "heading"
+    assert r.role("6. Employment; Noncompetition; Nondisclosure.") == "heading"
+    assert r.role("The Buyer shall pay 36") == "operative"
+
+
+def test_a_predicate_after_the_trigger_can_deny_it(reader):
+    r = reader
+    assert _polarity(r, "Unlimited liability is not permitted under this Order.", "Unlimited liability") == "negative"
+    assert _polarity(r, "Exclusive rights shall not be granted to the Agent.", "Exclusive rights") == "negative"
+    assert _polarity(r, "The Vendor has unlimited liability for fraud.", "unlimited liability") == "positive"
+    # the denial must be the trigger's own predicate, in its clause
+    assert _polarity(r, "The Agent holds exclusive rights, and no sublicence is permitted.", "exclusive rights") == \
+        "positive"
+
+
 def test_negation_and_permission_scope(reader):
     r = reader
     assert _polarity(r, "Consultant shall not compete with the Company.", "shall not compete") == "positive"
