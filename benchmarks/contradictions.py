@@ -62,8 +62,12 @@ ELEMENTS: dict[str, tuple[str, str]] = {
     ),
     "subcontracting.without_consent": (
         "a consent or approval requirement",
-        r"\b(?:prior|written|express)\s+(?:\w+\s+)?(?:consent|approval)\b|\bwith(?:out)? the (?:\w+\s+){0,3}(?:consent|approval) of\b"
-        r"|\bsubject to (?:\w+\s+){0,3}(?:consent|approval)\b",
+        # "without consent" requires it only under a negation ("shall not subcontract without
+        # consent"); "may subcontract ... without the prior consent of" is the risk itself
+        r"\b(?:not|no|never|nor|neither)\b[^.;]{0,100}\bwithout\b[^.;]{0,40}\b(?:consent|approval)\b"
+        r"|\bwith the (?:\w+\s+){0,3}(?:consent|approval)\b|\bsubject to (?:\w+\s+){0,3}(?:consent|approval)\b"
+        r"|\b(?:requires?|required|obtain\w*|seek\w*|receiv\w+)\b[^.;]{0,40}\b(?:consent|approval)\b"
+        r"|\b(?:consent|approval)\b[^.;]{0,20}\b(?:is|be|being) (?:first )?(?:required|obtained|given)\b",
     ),
     "hipaa.baa.permitted_uses": (
         "limits on use and disclosure of PHI",

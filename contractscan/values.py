@@ -14,7 +14,7 @@ _NUM_WORDS = {
 }
 _DURATION = re.compile(
     r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)\s*(?:\(\s*(?P<paren>\d{1,4})\s*\)\s*)?"
-    r"(?P<unit>(?:business |calendar )?day|week|month|year|hour)s?\b",
+    r"(?P<unit>(?:business |calendar |working )?day|week|month|year|hour|hr)s?\b",
     re.I,
 )
 
@@ -55,7 +55,7 @@ def _leading_number(raw: str) -> int | None:
 
 # Every duration ends in one of these: text without one holds none (``_DURATION`` tries its
 # word alternative at every character, which made it a quarter of a short contract's analysis)
-_UNIT_WORD = re.compile(r"(?:day|week|month|year|hour)s?\b", re.I)
+_UNIT_WORD = re.compile(r"(?:day|week|month|year|hour|hr)s?\b", re.I)
 
 
 def to_days(text: str) -> int | None:
@@ -69,7 +69,7 @@ def to_days(text: str) -> int | None:
         if n is None:
             continue
         unit = m.group("unit").lower()
-        if unit == _HOUR:  # breach notices are often in hours: 72 hours -> 3 days, 1 hour -> 1 day
+        if unit in (_HOUR, "hr"):  # breach notices are often in hours: 72 hours -> 3 days, 1 hour -> 1 day
             return max(1, -(-n // 24))
         return n * _UNITS.get(unit, _UNITS.get(unit.split()[-1], 1))
     return None

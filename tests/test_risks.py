@@ -147,6 +147,14 @@ def test_confidentiality_without_survival_is_flagged_and_with_survival_is_not(he
     assert any(c.days == 5 * 365 for c in result.clauses if c.id == "confidentiality")
 
 
+def test_termination_that_does_not_relieve_the_confidentiality_duty_is_survival(healthcare):
+    # issue 11: "termination does not relieve a party of its confidentiality obligations"
+    text = ("7. Confidentiality. Each party shall keep the other party's Confidential Information in confidence.\n"
+            "\n12. Term. Either party may end this Agreement on sixty days' notice. Termination of this "
+            "Agreement shall not relieve either party of its confidentiality obligations.\n")
+    assert "confidentiality.no_survival" not in risks(healthcare.scan(text))
+
+
 def test_a_survival_clause_that_cites_the_confidentiality_section_clears_the_risk(healthcare):
     text = textwrap.dedent("""\
         7. Confidentiality.
