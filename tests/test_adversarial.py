@@ -97,9 +97,10 @@ def test_ctrl_c_keeps_every_file_the_progress_bar_showed_done(tmp_path):
     for run, delay in enumerate([0.5, 2.0]):
         shown, stored, code = interrupt.interrupted_run(folder, tmp_path / f"{run}.db", 2, delay)
         assert stored >= shown, (run, shown, stored)
-        # a Ctrl-C during start-up (before any file is done; the machine may be slow) ends the
-        # process by the signal itself: nothing was done, so nothing is lost
-        assert code in (0, 130) or (shown == 0 and stored == 0 and code == -signal.SIGINT), (run, code)
+        # a Ctrl-C during start-up (before any file is done; the machine may be slow), or after
+        # the last file was stored while the process exits (a fast scan), ends the process by the
+        # signal itself: nothing was done, or everything is stored, so nothing is lost
+        assert code in (0, 130) or (code == -signal.SIGINT and stored == shown in (0, 40)), (run, code, shown)
 
 
 # --- 3: only deterministic errors are reused; bugs are internal_error ---------------------
@@ -314,10 +315,11 @@ def test_links_out_of_the_scanned_folder_are_not_followed(tmp_path):
 
 _REDOS_RULE = """id: redos_rule
 name: A user's rule that backtracks
-description: catastrophic backtracking on a run of x's
+description: catastrophic backtracking on a run of x's (the sentence filter lets the sentence through, since
+  it drops the look-behind; re then fails it only after trying every split of the x's)
 recommendation: r
 patterns:
-  - regex: "(x+x+)+y"
+  - regex: "(x+x+)+y(?<!xy)"
     weight: 0.9
 """
 
@@ -329,7 +331,7 @@ def test_the_time_limit_applies_on_dask(tmp_path):
     rule.write_text(_REDOS_RULE)
     folder = tmp_path / "contracts"
     folder.mkdir()
-    (folder / "a_redos.txt").write_text("1. Definitions. " + "x" * 40 + "!y.\n\n2. Law. " + GOOD)
+    (folder / "a_redos.txt").write_text("1. Definitions. " + "x" * 40 + "y.\n\n2. Law. " + GOOD)
     (folder / "b_good.txt").write_text(GOOD)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp://",
                                   host="127.0.0.1", dashboard_address=None) as cluster:

@@ -217,9 +217,10 @@ def test_07_annotate_is_under_the_time_limit(tmp_path, monkeypatch, capsys):
 REDOS_RULE = """\
 id: redos_check
 name: ReDoS check
-description: A pattern that backtracks catastrophically on its own example.
+description: A pattern that backtracks catastrophically on its own example (the sentence filter drops the
+  look-behind, so it lets the example through to re, which fails it only after every split of the a's).
 patterns:
-  - regex: "(a|aa)+$"
+  - regex: "(a|aa)+(?<!a)b"
     weight: 0.9
 scoring: {threshold: 0.5}
 recommendation: None.

@@ -8,6 +8,7 @@ tried before the pattern. Each gate only drops sentences the pattern cannot matc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from ..sentences import Sentences
 from .index import LiteralIndex, lower_same_length
 from .literals import literal_options
 from .lookaheads import core_regex
+from . import prefilter
+from .prefilter import SentenceFilter
 from .prefixes import StartGate, fold, start_gate
 
 
@@ -77,8 +80,8 @@ class AcceleratedSearch:
     def __init__(self, patterns: Sequence[CompiledPattern]) -> None:
         # Reading each pattern for its literals and start strings takes most of a second: the
         # result is kept in the cache on disk, keyed by the patterns and this code.
-        k = cache.key("gates", *(f"{int(p.veto)}:{p.regex.flags}:{p.regex.pattern}" for p in patterns
-                                 if p.regex is not None))
+        sources = [f"{int(p.veto)}:{p.regex.flags}:{p.regex.pattern}" for p in patterns if p.regex is not None]
+        k = cache.key("gates", *sources)
         stored = cache.load("gates", k)
         if (isinstance(stored, list) and len(stored) == len(patterns)
                 and all(isinstance(g, GatedPattern) for g in stored)):
@@ -88,40 +91,107 @@ class AcceleratedSearch:
             self.patterns = [GatedPattern.of(p) for p in patterns]
             cache.store("gates", k, self.patterns)
             cache.save()
+        self.filter = _sentence_filter(self.patterns, sources)
 
     def __call__(self, sentences: Sentences) -> Iterator[RegexHit]:
         own, full, lead_of, items = sentences.own, sentences.full, sentences.lead_of, sentences.items
-        folded_full = [fold(t) for t in full]
-        folded_own = [fold(own[si]) if si in lead_of else folded_full[si] for si in range(len(own))]
-        index = LiteralIndex(lower_same_length(sentences.flat), sentences.starts, sentences.ends)
-        by_literals: dict[tuple[str, ...] | None, list[int]] = {}  # patterns share literal sets
+        n = len(own)
+        judged: list[list[int] | None] = [None] * len(self.patterns)
+        unjudged: set[int] = set(range(n))
+        if self.filter is not None:
+            found, left = self.filter([*own, *(full[si] for si in items)])
+            unjudged = {ti if ti < n else items[ti - n] for ti in left}
+            for i, covered in enumerate(self.filter.covered):
+                if covered:
+                    judged[i] = found[i]
+        gates = _Gates(sentences)
+        folded_own: dict[int, str] = {}
         for i, p in enumerate(self.patterns):
-            candidates = by_literals.get(p.literals)
-            if candidates is None:
-                candidates = index.holding_any(p.literals)
-                if p.literals is not None and lead_of:
-                    # An item is read after its lead-in, and that after its own: a literal anywhere
-                    # up the chain makes the item a candidate.
-                    found = set(candidates)
-                    for item in items:  # a lead-in comes before its items
-                        if lead_of[item] in found:
-                            found.add(item)
-                    candidates = sorted(found)
-                by_literals[p.literals] = candidates
-            gate = p.gate
-            if gate is not None:
-                candidates = gate.keep(candidates, folded_full)
-            for needed in p.others:
-                candidates = needed.keep(candidates, folded_full)
+            if judged[i] is None:
+                candidates = gates(p)
+            else:
+                # the filter's sentences (a text past ``n`` is an item read after its lead-in),
+                # and those it could not read that pass the gates
+                chosen = {ti if ti < n else items[ti - n] for ti in judged[i]}
+                if unjudged:
+                    chosen.update(gates(p, unjudged))
+                if not chosen:
+                    continue
+                candidates = sorted(chosen)
             rx, core, starts, core_starts, veto = p.regex, p.core, p.starts, p.core_starts, p.veto
             for si in candidates:
                 sentence = own[si]
-                alone = ((core is None or search_from_starts(core, sentence, core_starts, folded_own[si]) is not None)
-                         and search_from_starts(rx, sentence, starts, folded_own[si]) is not None)
+                folded = folded_own.get(si)
+                if folded is None:
+                    folded = folded_own[si] = fold(sentence)
+                alone = ((core is None or search_from_starts(core, sentence, core_starts, folded) is not None)
+                         and search_from_starts(rx, sentence, starts, folded) is not None)
                 with_lead = si in lead_of and (alone or ((core is None or core.search(full[si]) is not None)
                                                          and reaches_item(rx, full[si], len(sentence), veto)))
                 if alone or with_lead:
                     yield RegexHit(i, si, alone, with_lead)
+
+
+class _Gates:
+    """The sentences each pattern's literal and start gates let through, for one document
+    (the index and the folded texts are built when first needed)."""
+
+    def __init__(self, sentences: Sentences) -> None:
+        self.sentences = sentences
+        self._by_literals: dict[tuple[str, ...] | None, list[int]] = {}  # patterns share literal sets
+
+    @functools.cached_property
+    def _index(self) -> LiteralIndex:
+        s = self.sentences
+        return LiteralIndex(lower_same_length(s.flat), s.starts, s.ends)
+
+    @functools.cached_property
+    def _folded_full(self) -> list[str]:
+        return [fold(t) for t in self.sentences.full]
+
+    def __call__(self, p: GatedPattern, within: set[int] | None = None) -> list[int]:
+        """The sentences (of ``within`` only, if given) that pass ``p``'s gates."""
+        candidates = self._by_literals.get(p.literals)
+        if candidates is None:
+            candidates = self._index.holding_any(p.literals)
+            lead_of = self.sentences.lead_of
+            if p.literals is not None and lead_of:
+                # An item is read after its lead-in, and that after its own: a literal anywhere
+                # up the chain makes the item a candidate.
+                found = set(candidates)
+                for item in self.sentences.items:  # a lead-in comes before its items
+                    if lead_of[item] in found:
+                        found.add(item)
+                candidates = sorted(found)
+            self._by_literals[p.literals] = candidates
+        if within is not None:
+            candidates = [si for si in candidates if si in within]
+        gate = p.gate
+        if gate is not None:
+            candidates = gate.keep(candidates, self._folded_full)
+        for needed in p.others:
+            candidates = needed.keep(candidates, self._folded_full)
+        return candidates
+
+
+def _sentence_filter(patterns: Sequence[GatedPattern], sources: Sequence[str]) -> SentenceFilter | None:
+    """The Hyperscan filter for these patterns, its database from the cache on disk when it
+    was built before; None without Hyperscan, or with the cache turned off: building the
+    database takes ~6 s of CPU, more than it saves on a few documents."""
+    if not prefilter.available() or cache.cache_dir() is None:
+        return None
+    k = cache.key("prefilter", prefilter.version(), *sources)
+    stored = cache.load("prefilter", k)
+    supersets, compiled = stored if isinstance(stored, tuple) and len(stored) == 2 else (None, None)
+    if not (isinstance(supersets, list) and len(supersets) == len(patterns)):
+        supersets = [prefilter.superset(p.regex.pattern, p.regex.flags & ~re.UNICODE) for p in patterns]
+        compiled = None
+    if compiled == b"":
+        return None  # Hyperscan could not build it before
+    filt = SentenceFilter(supersets, compiled if isinstance(compiled, bytes) else None)
+    if compiled is None:
+        cache.store("prefilter", k, (supersets, filt.dumps() or b""))
+    return filt if filt.db is not None else None
 
 
 def search_from_starts(rx: re.Pattern[str], text: str, starts: StartGate | None,
