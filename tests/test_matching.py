@@ -81,3 +81,18 @@ def test_regex_runs_on_whitespace_collapsed_sentences(nlp):
     rule = _rule(patterns=[{"regex": r"\blaw of the State of New York shall govern\b", "weight": 0.9}])
     text = "(xiii) Governing Law. The parties agree that the law\n        of the State of New York shall govern their rights."
     assert len(_found(nlp, rule, text)) == 1
+
+
+def test_a_tie_within_a_passage_goes_to_the_earlier_sentence(nlp):
+    """Which of two equally strong sentences of one passage is the clause must not depend on
+    how many other rules there are (it used to follow the order hits were gathered in)."""
+    rule = _rule(patterns=[{"regex": r"\bgoverned by the laws of\b", "weight": 0.9}])
+    text = ("14. Law. This Agreement is governed by the laws of Ontario. Where the Customer is based in Europe, "
+            "this Agreement is governed by the laws of Portugal. The parties submit to those courts.")
+    doc = Document(text=text)
+    for decoys in range(0, 12, 3):
+        others = [_rule(id=f"decoy.{'abcdefghijkl'[i]}", patterns=[{"regex": rf"\b(?:customer|parties|law){'s' * i}\b",
+                                                                     "weight": 0.9}])
+                  for i in range(decoys)]
+        found = [m.text for m in ClauseMatcher([*others, rule], nlp).match(doc, segment(doc), doc.text) if m.id == "probe"]
+        assert len(found) == 1 and "Ontario" in found[0], (decoys, found)

@@ -146,8 +146,8 @@ class ClauseMatcher:
             if reading is None:
                 reading = readings[key] = Reading(hit.lead_in)
             reading.add(hit)
-        # The order candidates are visited in decides ties between sentences of one passage
-        # (the first wins). It is the set order 0.1 used, kept so that results stay the same.
+        # (Ties between sentences of one passage are broken by document order when the best
+        # clause per passage is chosen, not by this order.)
         out = []
         rules = self.rules
         for key in alone.keys() | with_lead.keys():
@@ -201,7 +201,10 @@ class ClauseMatcher:
     def _best_per_passage(self, candidates: list[Candidate], sentences: Sentences, doc: Document,
                           text: str) -> list[ClauseMatch]:
         best: dict[tuple[int, int], ClauseMatch] = {}
-        for c in candidates:
+        raw: dict[tuple[int, int], float] = {}  # the kept candidate's score before the cap at 1.0
+        # document order: on a tie between sentences of one passage the earlier one is the
+        # clause, whatever order the hits were gathered in (which moves with the rule set)
+        for c in sorted(candidates, key=lambda c: c.sentence):
             rule, si = c.rule, c.sentence
             passage = sentences.passage(si)
             s, e = sentences.starts[si], sentences.ends[si]
@@ -215,10 +218,11 @@ class ClauseMatcher:
             if prev is not None:
                 if prev.value is None and value is not None:
                     prev.value, prev.days = value, days
-                if c.score <= prev.score:
+                if c.score <= raw[key]:  # not the shown score: 1.25 and 1.25 tie, 1.0 would not
                     continue
                 value, days = (prev.value, prev.days) if value is None else (value, days)
             cue = c.heading
+            raw[key] = c.score
             best[key] = ClauseMatch(
                 id=rule.id,
                 page=doc.page_at(s),
