@@ -24,7 +24,12 @@ _NUMBERING = [
     ("number", re.compile(r"^(?P<num>\d{1,3})[.)](?=\s)\s*")),
     ("paren", re.compile(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
     ("letter", re.compile(r"^(?P<num>[a-zA-Z])[.)](?=\s)\s*")),
+    # a bullet: a list item like "(a)", read after its lead-in ("... if it:" / "• becomes aware
+    # of a breach"). A glyph always marks one; "-", "*", "–" and Word's "o" only with a space after
+    ("bullet", re.compile(r"^(?P<num>[•●▪◦‣∙■□➢►❖✓]|[-*–o](?=\s))\s*")),
 ]
+# Bullet marks that could also be a dash or a letter starting a wrapped line
+_WEAK_BULLETS = frozenset("-*–o")
 # A section number as contracts write it and cite it: "8", "8.1", "12.3.4".
 SECTION_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
 # An outline label as passages carry it ("Article IV", "Section 8.1", "8.1", "8"), read back to
@@ -34,6 +39,8 @@ _TITLE_WORD = re.compile(r"^(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|by|w
 _HEADING_END = re.compile(r"^(?P<head>[^.:;]{2,80}?)(?:[.:]|\s[-–—]\s?)(?=\s|$)")
 _RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")
 _TOC_LINE = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
+# A Markdown heading line ("## 9. Limitation of liability", "### Privacy"): a heading whatever its case
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<inner>\S.*)$")
 
 
 @dataclass
@@ -155,6 +162,7 @@ def segment(doc: Document) -> list[Passage]:
     prev_line_end_punct = True
     prev_stripped = ""
     gap = False  # a blank line since the last text line
+    after_md_heading = False
     for s, e, raw in _lines(text):
         stripped = raw.strip()
         if not stripped and doc.text[s:e].strip():
@@ -177,7 +185,8 @@ def segment(doc: Document) -> list[Passage]:
             if m:
                 kind, num = k, m.group("num")
                 break
-        if kind in ("letter", "paren", "number") and not prev_line_end_punct and cur_start is not None:
+        if (kind in ("letter", "paren", "number") or (kind == "bullet" and num in _WEAK_BULLETS)) \
+                and not prev_line_end_punct and cur_start is not None:
             # "... pursuant to Section\n3. the ..." is a wrapped line, not a new item
             rest = stripped[m.end():]
             if (kind == "number" and rest[:1].islower()) or (
@@ -191,16 +200,18 @@ def segment(doc: Document) -> list[Passage]:
             kind = num = None
         # "... MERCHANTABILITY AND" / "FITNESS FOR A PARTICULAR PURPOSE.": a capitals sentence
         # wrapped after a connective goes on; its last line is not a heading.
+        is_md_heading = kind is None and _MD_HEADING.match(stripped) is not None
         is_caps_heading = kind is None and _is_caps_heading(stripped) and not (
             cur_start is not None and not prev_line_end_punct
             and (_DANGLING.search(prev_stripped) is not None
                  or (prev_stripped.endswith(",") and prev_stripped.upper() == prev_stripped)))
-        if kind is not None or is_caps_heading or cur_start is None:
+        if kind is not None or is_caps_heading or is_md_heading or after_md_heading or cur_start is None:
             if cur_start is not None:
                 paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
             cur_start, cur_kind, cur_num = lead, kind, num
         cur_end = s + len(raw.rstrip())
-        prev_line_end_punct = bool(re.search(r"[.;:]$", stripped)) or is_caps_heading
+        prev_line_end_punct = bool(re.search(r"[.;:]$", stripped)) or is_caps_heading or is_md_heading
+        after_md_heading = is_md_heading  # a Markdown heading is one line: the next starts a paragraph
         prev_stripped = stripped
     if cur_start is not None:
         paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
@@ -208,14 +219,25 @@ def segment(doc: Document) -> list[Passage]:
     # 2. give each paragraph its heading and the chain of headings above it
     clauses: list[Passage] = []
     stack: list[tuple[int, str]] = []  # (level, label) of open headings
-    for start, end, kind, num in paragraphs:
+    for i, (start, end, kind, num) in enumerate(paragraphs):
         body = text[start:end]
         rest = body
-        if kind is not None:
+        md = _MD_HEADING.match(body) if kind is None else None
+        if md is not None:
+            kind, num, md_inner = _md_heading(md.group("inner"))
+            heading, remainder = (md_inner or None), ""
+        elif kind is not None:
             m = dict(_NUMBERING)[kind].match(body)
             rest = body[m.end():] if m else body
-        heading, remainder = split_heading(rest)
+        if md is None:
+            heading, remainder = split_heading(rest) if kind != "bullet" else (None, rest)
+        if heading is not None and not remainder.strip() and body.rstrip().endswith(":") \
+                and i + 1 < len(paragraphs) and paragraphs[i + 1][2] in ("paren", "letter", "bullet"):
+            # "14.9 The Supplier:" above "(a) must ..." / "• must ...": the lead-in of a list, not a heading
+            heading, remainder = None, rest
         level = _level(kind, num or "") if kind else (1 if heading else 9)
+        if md is not None and kind is None:
+            level = min(len(md.group("hashes")) - 1, 2)  # "#" a title, "##" a section, "###" below it
         number = num
         if kind == "article":
             number = f"Article {num}"
@@ -225,6 +247,8 @@ def segment(doc: Document) -> list[Passage]:
             number = f"({num})"
         elif kind in ("letter",):
             number = f"{num}."
+        elif kind == "bullet":
+            number = "•"
         heading_only = heading is not None and not remainder.strip()
         in_toc = bool(_TOC_LINE.search(body.split("\n", 1)[0])) and len(body) < 200
         if heading is not None or (kind in ("article", "section", "decimal", "number")):
@@ -253,6 +277,16 @@ def segment(doc: Document) -> list[Passage]:
         )
     _mark_tables_of_contents(clauses)
     return clauses
+
+
+def _md_heading(inner: str) -> tuple[str | None, str | None, str]:
+    """The numbering kind, number and title of a Markdown heading's text ("9. Fees" -> number, "9", "Fees")."""
+    inner = inner.strip().strip("*_").strip()
+    for k, rx in _NUMBERING[:4]:  # article, section, decimal, number
+        m = rx.match(inner)
+        if m:
+            return k, m.group("num"), inner[m.end():].strip(" .:#*_")
+    return None, None, inner.strip(" .:#*_")
 
 
 def _mark_tables_of_contents(clauses: list[Passage]) -> None:

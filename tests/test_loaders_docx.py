@@ -51,10 +51,25 @@ def test_automatic_numbering_rebuilt_as_the_user_sees_it(analyzer):
     assert "12.2 Notices shall be in writing." in lines
     assert "(a) by hand;" in lines and "(b) by courier." in lines
     assert "12.3 Counterparts are allowed." in lines  # deeper levels restart, this one goes on
-    assert "A bullet point" in lines  # bullets are not section numbers
+    assert "• A bullet point" in lines  # a bullet is one mark whatever the font's glyph, not a section number
     result = analyzer.scan(docx(body, numbering=build.outline_numbering()))
     law = result.clauses_for("governing_law")
     assert law and "12.1" in (law[0].section or "")
+
+
+def test_a_bullet_item_is_read_after_its_lead_in(analyzer):
+    """Word bullets carry no text mark; the item ("becomes aware of a security incident") is a
+    clause only read after the sentence that introduces the list."""
+    body = para("The Vendor shall keep the Customer's records secure.", num=1, level=0)
+    body += para("The Vendor must tell the Customer within two days if it:", num=1, level=0)
+    body += para("receives a complaint about the records", num=2)
+    body += para("becomes aware of a security incident affecting the records", num=2)
+    body += para("The Customer pays the fees monthly.", num=1, level=0)
+    doc = load_bytes(docx(body, numbering=build.outline_numbering()))
+    assert "• becomes aware of a security incident affecting the records" in doc.text.split("\n\n")
+    result = analyzer.scan(docx(body, numbering=build.outline_numbering()))
+    notice = result.clauses_for("data_breach_notification")
+    assert notice and "security incident" in notice[0].text and notice[0].explanation.lead_in
 
 
 def test_start_override_restarts_a_list():

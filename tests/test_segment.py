@@ -114,3 +114,29 @@ def test_the_last_line_of_a_wrapped_capitals_sentence_is_not_a_heading():
     clauses = segment(Document(text=text))
     assert _by_start(clauses, "FITNESS FOR").section == "4. WARRANTY AND LIABILITY > 4.1 Warranty"
     assert _by_start(clauses, "indemnify").section == "4. WARRANTY AND LIABILITY > 4.2 PRODUCT INDEMNITY"
+
+
+def test_bullets_are_list_items_and_a_wrapped_dash_is_not():
+    text = ("7. Notices. The Reseller shall tell the Maker at once if it:\n"
+            "• loses a customer record;\n"
+            "- receives a complaint from a regulator; or\n"
+            "o learns that its systems were entered without permission.\n"
+            "8. Fees. The Maker charges the list price for each unit shipped to the\n"
+            "- and only to the - Reseller's warehouse.\n")
+    passages = segment(Document(text=text))
+    items = [p for p in passages if p.number == "•"]
+    assert [p.text.split()[1] for p in items] == ["loses", "receives", "learns"]
+    assert all(p.level == 3 and p.heading is None and p.section == "7. Notices" for p in items)
+    fees = next(p for p in passages if p.number == "8")
+    assert "warehouse" in fees.text  # "- and only to the -" continues the wrapped sentence
+
+
+def test_markdown_headings_are_headings_in_any_case():
+    text = ("# Reseller terms\n\n## 9. Limitation of liability\nEach party's total liability is capped at the fees paid.\n\n"
+            "### Data we keep\n\nWe keep order records for six years.\n")
+    passages = segment(Document(text=text))
+    heads = [(p.heading, p.level, p.heading_only) for p in passages if p.heading]
+    assert heads == [("Reseller terms", 0, True), ("Limitation of liability", 1, True), ("Data we keep", 2, True)]
+    body = next(p for p in passages if "capped" in p.text)
+    assert body.section == "Reseller terms > 9. Limitation of liability"
+    assert next(p for p in passages if "six years" in p.text).headings[-1] == "Data we keep"

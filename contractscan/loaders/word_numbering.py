@@ -178,7 +178,11 @@ class Numbering:
         counters[ilvl] = lvl.start if current is None else current + 1
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = None
-        if lvl.fmt in ("bullet", "none") or not lvl.text:
+        if lvl.fmt == "bullet":
+            # the glyph is a font's private character (Symbol, Wingdings): one mark for all, which
+            # the segmenter reads as a list item of the lead-in above it
+            return "•"
+        if lvl.fmt == "none" or not lvl.text:
             return None
 
         def part(m: re.Match[str]) -> str:
