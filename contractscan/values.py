@@ -13,8 +13,8 @@ _NUM_WORDS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a": 1, "an": 1,
 }
 _DURATION = re.compile(
-    r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)\s*(?:\(\s*(?P<paren>\d{1,4})\s*\)\s*)?"
-    r"(?P<unit>(?:business |calendar |working )?day|week|month|year|hour|hr)s?\b",
+    r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)[\s-]*(?:\(\s*(?P<paren>\d{1,4})\s*\)[\s-]*)?"
+    r"(?P<unit>(?:(?:business|calendar|working)[\s-])?day|week|month|year|hour|hr)s?\b",
     re.I,
 )
 
@@ -68,7 +68,7 @@ def to_days(text: str) -> int | None:
             n = _leading_number(m.group("num"))
         if n is None:
             continue
-        unit = m.group("unit").lower()
+        unit = m.group("unit").lower().replace("-", " ")  # "business-days" from a PDF line break
         if unit in (_HOUR, "hr"):  # breach notices are often in hours: 72 hours -> 3 days, 1 hour -> 1 day
             return max(1, -(-n // 24))
         return n * _UNITS.get(unit, _UNITS.get(unit.split()[-1], 1))

@@ -73,7 +73,8 @@ def test_breach_notice_later_than_hipaa_allows_is_a_high_risk(healthcare):
     assert "data_breach_notification.no_deadline" not in risks(result)
 
 
-@pytest.mark.parametrize("deadline, days", [("within five (5) business days", 5), ("within 72 hours", 3)])
+@pytest.mark.parametrize("deadline, days", [("within five (5) business days", 5), ("within 72 hours", 3),
+                                            ("within-ten (10) business-days", 10), ("within 48-hours", 2)])
 def test_a_short_breach_deadline_is_not_flagged(healthcare, deadline, days):
     text = f"The Vendor shall report any Security Incident to the Client {deadline} after discovery.\n"
     result = healthcare.scan(text)
@@ -185,12 +186,22 @@ def test_a_cap_stated_far_from_its_verb_is_read_as_the_cap(healthcare, sentence)
 
 
 @pytest.mark.parametrize("period, days", [
-    ("within-thirty (30) days", 30), ("within Ninety (90) calendar days", 90), ("within fifteen (15) Days", 15)])
+    ("within-thirty (30) days", 30), ("within Ninety (90) calendar days", 90), ("within fifteen (15) Days", 15),
+    ("within thirty-(30)-days", 30), ("within ten (10) business-days", 10)])
 def test_a_cure_period_is_read_across_a_pdf_hyphen_and_in_capitals(healthcare, period, days):
     result = healthcare.scan("12. Termination.\n\n12.1 Either party may terminate this Agreement if the other "
                              f"party materially breaches it and fails to cure the breach {period} after notice.\n")
     assert "termination.no_cure_period" not in risks(result)
     assert clause(result, "termination.for_cause").days == days
+
+
+def test_a_cure_period_given_before_the_cure_verb_is_read(healthcare):
+    """"has N days after receiving notice to cure": the period comes first, the cure verb later."""
+    result = healthcare.scan("12. Termination.\n\n12.1 If the Reseller commits a material breach, it shall have "
+                             "twenty (20) days after receiving written notice of the breach to remedy it, failing "
+                             "which the Maker may terminate this Agreement.\n")
+    assert "termination.no_cure_period" not in risks(result)
+    assert clause(result, "termination.for_cause").days == 20
 
 
 # --- present but unfavourable

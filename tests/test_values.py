@@ -26,6 +26,10 @@ from contractscan.values import normalise_jurisdiction, recase_all_caps, to_days
         ("one hundred twenty (120) days", 120),
         ("twenty-four months", 720),
         ("ten (10) business days", 10),
+        # a PDF line break leaves a hyphen: "thirty-(30)-days", "business-days", "72-hours"
+        ("thirty-(30)-days", 30),
+        ("ten (10) business-days", 10),
+        ("72-hours", 3),
         ("give a thirty day notice", 30),
         ("no period at all", None),
     ],
@@ -101,3 +105,12 @@ def test_renewal_notice_value_is_the_notice_period_not_the_renewal_term(matcher)
     text = ("This Agreement shall automatically renew for successive one (1) year terms unless either party gives "
             "written notice of non-renewal at least ninety (90) days prior to the end of the then-current term.")
     assert _values(matcher, text, "renewal.notice") == [("ninety (90) days", 90)]
+
+
+@pytest.mark.parametrize("text", [
+    "The model terms shall be governed by the law of the Member State in which the exporter is established.",
+    "This licence is governed by the laws of the Country where the Licensee has its seat.",
+])
+def test_a_generic_place_is_no_jurisdiction(matcher, text):
+    """"the Member State in which ..." names no law; a value would be a wrong answer, not a missing one."""
+    assert all(v is None for v, _ in _values(matcher, text, "governing_law"))
