@@ -235,6 +235,10 @@ def segment(doc: Document) -> list[Passage]:
                 and i + 1 < len(paragraphs) and paragraphs[i + 1][2] in ("paren", "letter", "bullet"):
             # "14.9 The Supplier:" above "(a) must ..." / "• must ...": the lead-in of a list, not a heading
             heading, remainder = None, rest
+        if heading is None and doc.format == "docx" and kind in (None, "article", "section", "decimal", "number") \
+                and i + 1 < len(paragraphs) and _is_sentence_case_heading(rest, text[paragraphs[i + 1][0]:paragraphs[i + 1][1]],
+                                                                         paragraphs[i + 1][2]):
+            heading, remainder = rest.strip(), ""
         level = _level(kind, num or "") if kind else (1 if heading else 9)
         if md is not None and kind is None:
             level = min(len(md.group("hashes")) - 1, 2)  # "#" a title, "##" a section, "###" below it
@@ -277,6 +281,27 @@ def segment(doc: Document) -> list[Passage]:
         )
     _mark_tables_of_contents(clauses)
     return clauses
+
+
+_SENTENCE_END = re.compile(r"[.;:,?!)\]]$")
+_NOT_TITLE = re.compile(r"[\d$€£%@/\[\]]|__")  # an amount, a date, a blank to fill in: a value, not a title
+
+
+def _is_sentence_case_heading(line: str, following: str, following_kind: str | None) -> bool:
+    """A Word paragraph that is a short phrase without an end mark ("Limitation of liability",
+    "What you must keep confidential" under its number), above a paragraph of running text,
+    is a heading in sentence case. Only for Word, where a paragraph is the writer's own (a PDF
+    line that ends without a period is mostly a wrapped sentence)."""
+    line = line.strip()
+    words = line.split()
+    if not 1 <= len(words) <= 8 or "\n" in line or not line[:1].isupper() or _SENTENCE_END.search(line):
+        return False
+    if _NOT_TITLE.search(line):
+        return False
+    if following_kind in ("paren", "letter", "bullet"):
+        return False  # a list follows: the line is its lead-in or a label
+    body = following.strip()
+    return len(body.split()) >= 6 and bool(_SENTENCE_END.search(body.rstrip("\u2019\"'")))
 
 
 def _md_heading(inner: str) -> tuple[str | None, str | None, str]:

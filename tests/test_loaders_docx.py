@@ -160,3 +160,25 @@ def test_pages_come_from_the_page_breaks_word_recorded(analyzer):
 def test_a_document_word_never_laid_out_has_no_pages():
     doc = load_bytes(docx(para("1. Services. The Supplier shall perform the services.")))
     assert doc.page_count is None and doc.page_at(0) is None
+
+
+def test_sentence_case_word_headings_name_their_sections():
+    """A short Word paragraph without an end mark above running text is a heading in sentence
+    case ("Ending the agreement early"); a short value line above a list is not."""
+    from contractscan.segment import segment
+
+    body = para("Ending the agreement early", num=1, level=0)
+    body += para("Either party may end this agreement by giving the other three months' written notice.", num=1, level=1)
+    body += para("Charges")
+    body += para("The Customer pays the charges in the price list each quarter in arrears.")
+    body += para("The Supplier must tell the Customer if it:")
+    body += para("changes its address", num=2)
+    doc = load_bytes(docx(body, numbering=build.outline_numbering()))
+    passages = segment(doc)
+    def at(start: str):
+        return next(p for p in passages if p.text.startswith(start))
+
+    assert at("1. Ending").heading == "Ending the agreement early" and at("1. Ending").heading_only
+    assert at("1.1 Either").section == "1. Ending the agreement early > 1.1"
+    assert at("Charges").heading == "Charges"
+    assert at("The Supplier must").heading is None  # a lead-in, read with its item
