@@ -190,6 +190,7 @@ def _big_docx(path: Path, paragraphs: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # scans and annotates 3,000 paragraphs: seconds of CPU
 def test_07_annotate_grows_linearly(analyzer, tmp_path):
     from contractscan.render.annotate import annotate
 

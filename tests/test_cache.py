@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from contractscan import cache
+from contractscan.match.accel import prefilter
 from contractscan.match.accel.search import AcceleratedSearch
 from contractscan.match.patterns import compile_patterns
 from contractscan.rules import load_rules
@@ -50,8 +51,13 @@ def test_regex_from_disk_equals_fresh_compile(tmp_path, monkeypatch):
 
 def test_gates_from_disk_equal_fresh_ones(tmp_path, monkeypatch):
     _fresh(monkeypatch, tmp_path)
-    regexes = [p for p in compile_patterns(load_rules()) if p.kind == "regex"]
+    # the gates only: building the Hyperscan database of every rule takes ~6 s of CPU (its own
+    # round trip is tested on a few regexes below)
+    monkeypatch.setattr(prefilter, "_hs", None)
+    # every third regex of the rules (analysing all of them takes seconds): gates of every kind
+    regexes = [p for p in compile_patterns(load_rules()) if p.kind == "regex"][::3]
     built = AcceleratedSearch(regexes).patterns
+    assert any(g.core for g in built) and any(g.others for g in built) and any(g.literals is None for g in built)
     assert list(tmp_path.glob("gates-*.pickle"))
     loaded = AcceleratedSearch(regexes).patterns
     assert loaded is not built
@@ -63,6 +69,19 @@ def test_gates_from_disk_equal_fresh_ones(tmp_path, monkeypatch):
                 assert (ga.strings, ga._trie) == (gb.strings, gb._trie)
                 assert list(ga.positions("the licensee shall terminate")) == \
                     list(gb.positions("the licensee shall terminate"))
+
+
+@pytest.mark.skipif(not prefilter.available(), reason="hyperscan is not installed")
+def test_sentence_filter_from_disk_equals_a_fresh_one(tmp_path, monkeypatch):
+    _fresh(monkeypatch, tmp_path)
+    rules = [r for r in load_rules() if r.id.startswith("governing_law")]
+    regexes = [p for p in compile_patterns(rules) if p.kind == "regex"]
+    texts = [s for r in rules for s in [*r.examples.match, *r.examples.no_match]]
+    built = AcceleratedSearch(regexes).filter
+    assert built is not None and list(tmp_path.glob("prefilter-*.pickle"))
+    loaded = AcceleratedSearch(regexes).filter
+    assert loaded is not built and loaded.covered == built.covered and loaded(texts) == built(texts)
+    assert any(found for found in built(texts)[0])
 
 
 def test_corrupt_or_stale_entries_are_rebuilt(tmp_path, monkeypatch):
