@@ -29,17 +29,17 @@ def _busy(seconds: float) -> None:
 
 
 def test_waiting_is_not_working():
-    with time_limit(0.2):
-        time.sleep(0.5)  # as a process waiting for a busy machine's core: no CPU time
-        _busy(0.05)
+    with time_limit(0.05):  # 0.5 s by the clock
+        time.sleep(0.3)  # as a process waiting for a busy machine's core: no CPU time
+        _busy(0.02)
 
 
 def test_a_file_that_waits_is_stopped_by_the_clock():
     started = time.monotonic()
     with pytest.raises(ScanTimeout, match="by the clock"):
-        with time_limit(0.05):  # the wall clock stops it after 0.05 * WALL_FACTOR s
+        with time_limit(0.03):  # the wall clock stops it after 0.03 * WALL_FACTOR s
             time.sleep(5)
-    assert 0.05 * WALL_FACTOR - 0.05 < time.monotonic() - started < 3
+    assert 0.03 * WALL_FACTOR - 0.03 < time.monotonic() - started < 3
 
 
 def test_a_file_that_works_too_long_is_stopped():
@@ -51,17 +51,17 @@ def test_a_file_that_works_too_long_is_stopped():
 
 
 def test_outside_work_does_not_count_against_the_limit():
-    with time_limit(0.05):  # 0.5 s by the clock: the 0.7 s of outside work are not counted
+    with time_limit(0.02):  # 0.2 s by the clock: the 0.4 s of outside work are not counted
         with outside_work(5):
-            time.sleep(0.7)
-        _busy(0.02)
+            time.sleep(0.4)
+        _busy(0.01)
 
 
 def test_the_clock_runs_on_after_outside_work():
     with pytest.raises(ScanTimeout):
-        with time_limit(0.4):
+        with time_limit(0.15):
             with outside_work(5):
-                time.sleep(0.3)
+                time.sleep(0.1)
             _busy(1.0)
 
 
