@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from .document import Document
 from .judge import present_ids
 from .match import ClauseMatcher
 from .rules import Rule
 from .segment import segment
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def detect(text: str, matcher: ClauseMatcher, rules: list[Rule]) -> list[str]:
@@ -17,7 +20,7 @@ def detect(text: str, matcher: ClauseMatcher, rules: list[Rule]) -> list[str]:
     return present_ids(matches, {r.id: r for r in rules})
 
 
-def run_examples(rule: Rule, nlp: Language, context: list[Rule] | None = None) -> list[str]:
+def run_examples(rule: Rule, nlp: Language | None, context: list[Rule] | None = None) -> list[str]:
     """Problems with ``rule``'s examples: a 'match' it misses or a 'no_match' it hits.
 
     Child rules found in ``context`` (``dispute_resolution.forum`` for ``dispute_resolution``)

@@ -274,8 +274,6 @@ def lint(paths: list[str | Path], nlp: Any = None, builtin: list[Rule] | None = 
     """Lint rule files in the context of the built-in rules (a file's rule replaces a built-in
     one with its id, as ``--rules`` does). ``nlp`` and ``builtin`` (the built-in rules) may be
     passed in when the caller has them already."""
-    from .match import build_nlp
-
     files = [Path(p) for p in paths]
     context = {r.id: r for r in (load_rules() if builtin is None else builtin)}
     for f in files:
@@ -283,5 +281,4 @@ def lint(paths: list[str | Path], nlp: Any = None, builtin: list[Rule] | None = 
             context.update((r.id, r) for r in load_rule_file(f))
         except RuleError:
             pass  # reported by lint_file
-    nlp = nlp or build_nlp()
     return [p for f in files for p in lint_file(f, context, nlp)]

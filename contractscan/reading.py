@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from typing import TYPE_CHECKING
+
 import yaml
-from spacy.language import Language
-from spacy.matcher import Matcher
 
 from .resources import data_dir
 from .segment import Clause, _looks_like_title
+from .tokens import TokenPatterns, UnsupportedPattern, english, is_blank
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 Role = Literal["operative", "heading", "definition", "recital", "representation", "reference", "signature"]
 ROLES: tuple[str, ...] = ("operative", "heading", "definition", "recital", "representation", "reference",
@@ -66,9 +70,12 @@ class Mention:
 class Reader:
     """The reading vocabulary compiled for one spaCy pipeline (build once, reuse)."""
 
-    def __init__(self, nlp: Language, spec: dict | None = None) -> None:
+    def __init__(self, nlp: Language | None = None, spec: dict | None = None) -> None:
+        """``nlp``: None (or ``build_nlp()``'s blank pipeline) reads tokens with ``tokens``,
+        without spaCy; a model's pipeline is read with spaCy."""
         spec = spec if spec is not None else _load_spec()
         self.nlp = nlp
+        self._spec = spec
         self.negators = frozenset(spec["negators"])
         self.restrictors = frozenset(spec["restrictors"])
         self.boundaries = frozenset(spec["boundaries"])
@@ -76,16 +83,27 @@ class Reader:
         denial = spec.get("denied_predicates", {})
         self.denial_aux = frozenset(denial.get("auxiliaries", ()))
         self.denials = frozenset(denial.get("denials", ()))
-        self.permissions = Matcher(nlp.vocab, validate=True)
-        self.permissions.add("permission", spec["permissions"])
-        self.roles = Matcher(nlp.vocab, validate=True)
-        self._at_start: dict[int, bool] = {}
+        self._spacy: Language | None = None  # the pipeline tokens are read with, when not ours
+        self._our_permissions: TokenPatterns | None = None
+        self._our_roles: TokenPatterns | None = None
+        if is_blank(nlp):
+            try:
+                self._our_permissions = TokenPatterns()
+                for i, pattern in enumerate(spec["permissions"]):
+                    self._our_permissions.add(f"permission#{i}", pattern)
+                self._our_roles = TokenPatterns()
+                for role, entries in spec["roles"].items():
+                    for i, entry in enumerate(entries):
+                        self._our_roles.add(f"{role}#{i}", entry["tokens"])
+            except UnsupportedPattern:  # a reading vocabulary beyond what ``tokens`` matches
+                self._our_permissions = self._our_roles = None
+        if self._our_roles is None:
+            self._use_spacy(nlp)
+        self._start_of = {f"{role}#{i}": bool(entry.get("start"))
+                          for role, entries in spec["roles"].items() for i, entry in enumerate(entries)}
         gate: set[str] = set()
-        for role, entries in spec["roles"].items():
-            for i, entry in enumerate(entries):
-                key = nlp.vocab.strings.add(f"{role}#{i}")
-                self.roles.add(f"{role}#{i}", [entry["tokens"]])
-                self._at_start[key] = bool(entry.get("start"))
+        for entries in spec["roles"].values():
+            for entry in entries:
                 gate |= _gate_words(entry["tokens"])
         # a sentence without one of these words (or characters) matches no role pattern (None: a
         # pattern has no words)
@@ -116,13 +134,49 @@ class Reader:
         if self._role_gate is not None and self._role_gate.isdisjoint(_WORDS.findall(low)) and not (
                 self._role_chars and any(c in sentence for c in self._role_chars)):
             return "operative"
-        doc = self._doc(sentence)
+        if self._our_roles is not None:
+            doc = self._doc(sentence)
+            lead_tokens = _lead_tokens(doc)
+            roles = {key.split("#")[0] for key, start in self._our_roles.starts(doc)
+                     if not (self._start_of[key] and start > lead_tokens)}
+            if len(roles) <= 1:
+                return roles.pop() if roles else "operative"  # type: ignore[return-value]
+            # two roles fit: spaCy's order of matches decides, so ask spaCy (rare)
+            self._use_spacy(self.nlp)
+            return self._spacy_role(sentence)
+        return self._spacy_role(sentence)
+
+    def _spacy_role(self, sentence: str) -> Role:
+        doc = self._spacy_doc(sentence)
         lead_tokens = _lead_tokens(doc)
+        assert self._spacy is not None
         for key, start, _end in self.roles(doc):
             if self._at_start[key] and start > lead_tokens:
                 continue
-            return self.nlp.vocab.strings[key].split("#")[0]  # type: ignore[return-value]
+            return self._spacy.vocab.strings[key].split("#")[0]  # type: ignore[return-value]
         return "operative"
+
+    def _use_spacy(self, nlp: Language | None) -> None:
+        """Read with spaCy's own tokens and Matcher (a model's pipeline, or a tie to settle)."""
+        if self._spacy is not None:
+            return
+        from spacy.matcher import Matcher
+
+        if nlp is None:
+            import spacy
+
+            nlp = spacy.blank("en")
+        self._spacy = nlp
+        spec = self._spec
+        self.permissions = Matcher(nlp.vocab, validate=True)
+        self.permissions.add("permission", spec["permissions"])
+        self.roles = Matcher(nlp.vocab, validate=True)
+        self._at_start: dict[int, bool] = {}
+        for role, entries in spec["roles"].items():
+            for i, entry in enumerate(entries):
+                key = nlp.vocab.strings.add(f"{role}#{i}")
+                self.roles.add(f"{role}#{i}", [entry["tokens"]])
+                self._at_start[key] = bool(entry.get("start"))
 
     # ------------------------------------------------------------ polarity
 
@@ -147,7 +201,10 @@ class Reader:
         negations = sum(1 for t in window if t.lower_ in self.negators) + self._denied(doc, end)
         if negations % 2:
             return "negative"
-        perms = [s for _k, s, _e in self.permissions(window)]
+        if self._our_permissions is not None:
+            perms = [s for _k, s in self._our_permissions.starts(window)]
+        else:
+            perms = [s for _k, s, _e in self.permissions(window)]
         if perms:
             after = doc[scope + max(perms):first]
             if not any(t.lower_ in self.negators for t in after):
@@ -176,8 +233,15 @@ class Reader:
         if doc is None:
             if len(self._docs) > 256:
                 self._docs.clear()
-            doc = self._docs[sentence] = self.nlp.make_doc(sentence)
+            doc = self._docs[sentence] = (english().tokens(sentence) if self._our_roles is not None
+                                          else self._spacy.make_doc(sentence))  # type: ignore[union-attr]
         return doc
+
+    def _spacy_doc(self, sentence: str):
+        if self._our_roles is None:
+            return self._doc(sentence)
+        assert self._spacy is not None
+        return self._spacy.make_doc(sentence)
 
     # ------------------------------------------------------------ references
 

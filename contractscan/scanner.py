@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 
 class Analyzer:
-    """Build the pipeline once (rules, matchers, spaCy) and scan many documents."""
+    """Build the pipeline once (rules, matchers, spaCy) and scan many documents.
+
+    ``nlp`` is the spaCy pipeline of ``model``; None without one (sentences and tokens are
+    then read by ``contractscan.tokens``, and spaCy is not imported)."""
 
     def __init__(
         self,
@@ -189,7 +192,9 @@ def _pipeline(model: str | None, rules: list[Rule], build_nlp, matcher) -> tuple
         found = _PIPELINES.get(k)
         if found is None:
             # spaCy's pipeline does not depend on the rules: share it
-            nlp = next((v[1] for kk, v in _PIPELINES.items() if kk[0] == model), None) or build_nlp(model)
+            # (no model: None, read without spaCy; see ClauseMatcher)
+            nlp = next((v[1] for kk, v in _PIPELINES.items() if kk[0] == model), None) or (
+                build_nlp(model) if model else None)
             found = (tuple(rules), nlp, matcher(rules, nlp))
             if len(_PIPELINES) >= 4:  # other rule files come and go: keep the latest few
                 del _PIPELINES[next(iter(_PIPELINES))]

@@ -9,17 +9,14 @@ Everything a rule knows comes from YAML; the steps only say how evidence adds up
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
-
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..document import Document
 from ..errors import RuleError
 from ..results import ClauseMatch, Explanation
 from ..rules import Rule
 from ..segment import Passage
+from ..tokens import is_blank
 from ..values import normalise_jurisdiction, recase_all_caps, to_days
 from .patterns import CompiledPattern, Hit, compile_patterns
 from .search import PlainSearch, RegexSearch
@@ -28,6 +25,10 @@ from ..reading import Reader
 from .reading_steps import reading_vetoes
 from .steps import BONUSES, Bonus, Candidate, Reading, Veto, is_heading_text, matching_heading
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
 MAX_QUOTE = 1200
 
 
@@ -35,9 +36,14 @@ class ClauseMatcher:
     """Compiled matchers for a rule set; build once, reuse for every document.
 
     ``accelerate=False`` runs every regex on every sentence with plain ``re.search``: the
-    reference the accelerated search is tested against (same output, only slower)."""
+    reference the accelerated search is tested against (same output, only slower).
 
-    def __init__(self, rules: list[Rule], nlp: Language, accelerate: bool = True,
+    ``nlp``: None reads sentences and tokens with ``contractscan.tokens`` (what
+    ``build_nlp()``'s blank pipeline gives, without importing spaCy); spaCy's blank pipeline
+    is built only when a rule has token or phrase patterns. A model's pipeline (``--model``)
+    is read with spaCy."""
+
+    def __init__(self, rules: list[Rule], nlp: Language | None = None, accelerate: bool = True,
                  vetoes: Sequence[Veto] | None = None, bonuses: Sequence[Bonus] = BONUSES) -> None:
         self.rules = rules
         self.nlp = nlp
@@ -48,11 +54,19 @@ class ClauseMatcher:
         # per rule, the vetoes it has (whether a veto applies depends on the rule only)
         self._vetoes_of = [tuple(v for v in self.vetoes if v.applies(rule)) for rule in rules]
         self._veto_names_of = [tuple(v.name for v in vetoes) for vetoes in self._vetoes_of]
-        self._tokens = Matcher(nlp.vocab, validate=True)
-        self._phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._tokens = self._phrases = None  # spaCy's matchers, for token and phrase patterns
         self._by_key: dict[int, CompiledPattern] = {}
-        for p in self.patterns:
-            if p.kind != "regex":
+        spacy_patterns = [p for p in self.patterns if p.kind != "regex"]
+        if spacy_patterns:
+            from spacy.matcher import Matcher, PhraseMatcher
+
+            from .nlp import blank_nlp
+
+            if self.nlp is None:
+                self.nlp = blank_nlp()
+            self._tokens = Matcher(self.nlp.vocab, validate=True)
+            self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+            for p in spacy_patterns:
                 self._add_spacy(p)
         self.regexes = [p for p in self.patterns if p.kind == "regex"]
         if accelerate:
@@ -66,6 +80,7 @@ class ClauseMatcher:
         rule = self.rules[p.rule]
         pat = getattr(rule, p.field)[p.index]
         key = f"{rule.id}{'!' if p.veto else '#'}{p.index}"
+        assert self.nlp is not None and self._tokens is not None and self._phrases is not None
         self._by_key[self.nlp.vocab.strings.add(key)] = p
         if pat.phrase is not None:
             self._phrases.add(key, [self.nlp.make_doc(pat.phrase)])
@@ -86,8 +101,13 @@ class ClauseMatcher:
         ("as set out in the Business Associate Agreement"): not evidence, but a reviewer of a
         "missing" finding wants to know where the contract says the clause is."""
         spacy_hits: list[Hit] = []
-        sentences = read_sentences(self.nlp, passages, text,
-                                   lambda sdoc, first: spacy_hits.extend(self._spacy_hits(sdoc, first)))
+        if self._tokens is not None:
+            sentences = read_sentences(self.nlp, passages, text,
+                                       lambda sdoc, first: spacy_hits.extend(self._spacy_hits(sdoc, first)))
+        elif not is_blank(self.nlp):  # a model's parser splits the sentences
+            sentences = read_sentences(self.nlp, passages, text)
+        else:  # no token patterns, no model: the same sentences without spaCy
+            sentences = read_sentences(None, passages, text)
         hits = [*spacy_hits, *self._regex_hits(sentences), *self._heading_hits(sentences)]
         candidates = self._gather(hits)
         referring: list[Candidate] = []
@@ -101,6 +121,7 @@ class ClauseMatcher:
 
     def _spacy_hits(self, sdoc: Doc, first: int) -> list[Hit]:
         """Token and phrase patterns in one parsed passage whose first sentence is ``first``."""
+        assert self._tokens is not None and self._phrases is not None
         found = (list(self._tokens(sdoc)) if len(self._tokens) else []) + (
             list(self._phrases(sdoc)) if len(self._phrases) else [])
         if not found:

@@ -11,10 +11,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from ..segment import Passage
+from ..tokens import english
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # A period inside a sentence ("Sections 2.7 and 8", "U.S.A.", "e.g. any", "the U.S. Department",
 # "Acme Inc. shall") is not its end: the sentencizer already split wherever a period ends a
@@ -50,29 +54,51 @@ class Sentences:
 
 # Called with each passage as spaCy parsed it and the index of its first sentence, so that
 # token patterns can run without keeping every parsed passage in memory.
-DocVisitor = Callable[[Doc, int], None]
+DocVisitor = Callable[["Doc", int], None]
 
 
-def read_sentences(nlp: Language, passages: list[Passage], text: str, visit: DocVisitor | None = None) -> Sentences:
+def body_passages(passages: list[Passage]) -> list[Passage]:
+    """The passages read for clauses: not the contents, not a bare heading, not blank."""
+    return [p for p in passages if not p.in_toc and not p.heading_only and p.text.strip()]
+
+
+def sentence_texts(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Each sentence as patterns read it (``Sentences.own``)."""
+    return [_INNER_DOT.sub("\u00b7", " ".join(text[s:e].split())) for s, e in spans]
+
+
+def read_sentences(nlp: Language | None, passages: list[Passage], text: str,
+                   visit: DocVisitor | None = None) -> Sentences:
     """Split the body passages into sentences (spaCy's sentencizer) and build both readings.
 
-    ``text`` is the document text with noise blanked (same offsets)."""
-    bodies = [p for p in passages if not p.in_toc and not p.heading_only and p.text.strip()]
+    ``text`` is the document text with noise blanked (same offsets). Without ``nlp`` the
+    sentences come from ``tokens`` (spaCy's blank English tokenizer and sentencizer
+    re-implemented: the same sentences, without building spaCy Docs); ``visit`` needs ``nlp``."""
+    bodies = body_passages(passages)
     flat = text.replace("\n", " ")
     starts: list[int] = []
     ends: list[int] = []
     passage_of: list[int] = []
-    for pi, sdoc in enumerate(nlp.pipe((flat[p.start:p.end] for p in bodies), batch_size=256)):
-        base = bodies[pi].start
-        first = len(starts)
-        for sent in sdoc.sents:
-            starts.append(base + sent.start_char)
-            ends.append(base + sent.end_char)
-            passage_of.append(pi)
-        if visit is not None:
-            visit(sdoc, first)
+    if nlp is None:
+        split = english().sentences
+        for pi, p in enumerate(bodies):
+            base = p.start
+            for s, e in split(flat[base:p.end]):
+                starts.append(base + s)
+                ends.append(base + e)
+                passage_of.append(pi)
+    else:
+        for pi, sdoc in enumerate(nlp.pipe((flat[p.start:p.end] for p in bodies), batch_size=256)):
+            base = bodies[pi].start
+            first = len(starts)
+            for sent in sdoc.sents:
+                starts.append(base + sent.start_char)
+                ends.append(base + sent.end_char)
+                passage_of.append(pi)
+            if visit is not None:
+                visit(sdoc, first)
     lead_of = _lead_ins(bodies, passage_of)
-    own = [_INNER_DOT.sub("\u00b7", " ".join(flat[s:e].split())) for s, e in zip(starts, ends)]
+    own = sentence_texts(flat, list(zip(starts, ends)))
     full = list(own)
     items = sorted(lead_of)
     for si in items:  # a lead-in comes before its items, so its own reading is complete
