@@ -8,6 +8,7 @@ Everything a rule knows comes from YAML; the steps only say how evidence adds up
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -108,7 +109,9 @@ class ClauseMatcher:
             sentences = read_sentences(self.nlp, passages, text)
         else:  # no token patterns, no model: the same sentences without spaCy
             sentences = read_sentences(None, passages, text)
-        hits = [*spacy_hits, *self._regex_hits(sentences), *self._heading_hits(sentences)]
+        regex_hits: dict[int, set[tuple[int, bool, int]]] = {}
+        hits = [*spacy_hits, *self._regex_hits(sentences, regex_hits), *self._heading_hits(sentences)]
+        sentences = dataclasses.replace(sentences, regex_hits=regex_hits)
         candidates = self._gather(hits)
         referring: list[Candidate] = []
         candidates = self._apply_vetoes(candidates, sentences, referring)
@@ -131,10 +134,12 @@ class ClauseMatcher:
             tok_sent[sent.start:sent.end] = [si] * (sent.end - sent.start)
         return [self._by_key[kid].hit(tok_sent[s]) for kid, s, _e in found]
 
-    def _regex_hits(self, sentences: Sentences) -> Iterator[Hit]:
-        """Regexes run per sentence (so ^ and $ anchor to it), alone and after a lead-in."""
+    def _regex_hits(self, sentences: Sentences, found: dict[int, set[tuple[int, bool, int]]]) -> Iterator[Hit]:
+        """Regexes run per sentence (so ^ and $ anchor to it), alone and after a lead-in;
+        ``found`` gets which patterns hit which sentence."""
         for i, si, alone, with_lead in self.search(sentences):
             pattern = self.regexes[i]
+            found.setdefault(si, set()).add((pattern.rule, pattern.veto, pattern.index))
             if alone:
                 yield pattern.hit(si)
             if with_lead:

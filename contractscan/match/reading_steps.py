@@ -61,8 +61,11 @@ class SentenceReading:
             text = sentences.full[si] if lead_in else sentences.own[si]
             cut = len(text) - len(sentences.own[si]) if lead_in else 0
             found = []
+            # a pattern the search did not find in the sentence, alone or after its lead-in,
+            # has no span in either reading
+            hit = None if sentences.regex_hits is None else sentences.regex_hits.get(si, set())
             for p in self.by_rule.get(rule, []):
-                if p.regex is None:
+                if p.regex is None or (hit is not None and (p.rule, p.veto, p.index) not in hit):
                     continue
                 for m in p.regex.finditer(text):
                     if m.end() > cut or p.veto:  # a lead-in reading must reach into the item

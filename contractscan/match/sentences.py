@@ -44,6 +44,9 @@ class Sentences:
     lead_of: dict[int, int]  # first sentence of a list item -> last sentence of its lead-in
     items: list[int]  # the keys of ``lead_of`` in order: a lead-in comes before its items
     flat: str  # the document text with line breaks as spaces (same offsets)
+    # per sentence, the regex patterns the search found in it (alone or after its lead-in), as
+    # (rule, veto, index), so that the reading steps need not try the others; None: not searched
+    regex_hits: dict[int, set[tuple[int, bool, int]]] | None = None
 
     def __len__(self) -> int:
         return len(self.starts)
