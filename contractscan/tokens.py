@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .cache import compile_regex
+
 DATA = Path(__file__).with_name("tokens_en.json")
 
 
@@ -93,10 +95,11 @@ class Tokenizer:
 
     def __init__(self, data: dict | None = None) -> None:
         data = data if data is not None else json.loads(DATA.read_text(encoding="utf-8"))
-        self._prefix = re.compile(data["prefix"]).search
-        self._suffix = re.compile(data["suffix"]).search
-        self._infix = re.compile(data["infix"]).finditer
-        self._url = re.compile(data["url"]).match
+        # spaCy's affix regexes are large: compiled once, then read from the disk cache
+        self._prefix = compile_regex(data["prefix"]).search
+        self._suffix = compile_regex(data["suffix"]).search
+        self._infix = compile_regex(data["infix"]).finditer
+        self._url = compile_regex(data["url"]).match
         self.specials: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["specials"].items()}
         # the special-case phrase matcher: first token -> [(tokens, special)]
         self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
