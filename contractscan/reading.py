@@ -353,12 +353,20 @@ def _load_spec() -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
 
 
+_ITEM_MARK = re.compile(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|(?P<digits>\d{1,2}))\)\s")
+_NUMBER_WORD_BEFORE = re.compile(
+    r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)$")
+
+
 def list_items(sentence: str) -> list[tuple[int, int]]:
     """The items of a sentence that lists: cut at ';' and at '(a)', '(ii)' item marks.
 
     An exclusion vetoes the item it fires in, not the whole sentence."""
     cuts = [0]
-    for m in re.finditer(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)\s", sentence):
+    for m in _ITEM_MARK.finditer(sentence):
+        if m.group("digits") and _NUMBER_WORD_BEFORE.search(sentence, 0, m.start()):
+            continue  # "one (1) year", "thirty (30) days": a number said twice, not item (1)
         cuts.append(m.start() + (1 if m.group(0)[0] == ";" else 0))
     cuts.append(len(sentence))
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]

@@ -212,6 +212,11 @@ def test_list_items_of_a_sentence():
     s = "Customer shall (a) pay the fees; (b) not compete with Supplier; and (c) keep records."
     items = [s[a:b] for a, b in list_items(s)]
     assert len(items) == 4 and "not compete" in items[2]
+    # a number said twice is not an item mark: the sentence stays one item
+    s = "It may be renewed only by mutual agreement for successive one (1) year terms (each a Renewal Term)."
+    assert list_items(s) == [(0, len(s))]
+    s = "The Buyer shall (1) pay within thirty (30) days and (2) keep records."
+    assert len(list_items(s)) == 3
 
 
 # ---------------------------------------------------------------- the matcher reads them so
