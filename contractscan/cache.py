@@ -3,10 +3,11 @@ the analysis the regex speed-ups make of each pattern, and compiled regexes.
 
 Building the pipeline (reading ~60 rule files, compiling ~2,000 regexes, analysing each for
 its literals) took about a second of every process's start; the cache makes it a few
-milliseconds. Entries are keyed by a hash of what they were made from, contractscan's version
-and code, and the Python version, so a changed rule file or a new release never reads a stale
-entry: it misses and rebuilds. The folder is safe to delete at any time; an unreadable or
-corrupt entry is ignored and rewritten.
+milliseconds. Entries are keyed by a hash of what they were made from, in a folder named by
+contractscan's version and code and the Python version, so a changed rule file or a new
+release never reads a stale entry: it misses and rebuilds. Old folders and entries are evicted
+(``evict``). The folder is safe to delete at any time; an unreadable or corrupt entry is
+ignored and rewritten.
 
 Where: ``$CONTRACTSCAN_CACHE`` if set (``off`` or ``0`` turns the cache off), else the user's
 cache folder (``$XDG_CACHE_HOME/contractscan``, ``~/.cache/contractscan``; on Windows
@@ -20,9 +21,11 @@ import hashlib
 import os
 import pickle
 import re
+import shutil
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -55,20 +58,48 @@ def code_hash() -> str:
     return h.hexdigest()
 
 
-def key(*parts: str | bytes) -> str:
-    """A cache key: the parts given, contractscan's version and code, and the Python version."""
+@functools.lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """What every entry depends on besides its own parts: contractscan's version and code, and
+    the Python version. Entries live in a folder named by it."""
     from . import __version__
 
     h = hashlib.sha256()
-    for part in (__version__, code_hash(), sys.version, *parts):
+    for part in (__version__, code_hash(), sys.version):
+        data = part.encode("utf-8", "surrogateescape")
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()[:16]
+
+
+def key(*parts: str | bytes) -> str:
+    """A cache key: the parts given (the folder, ``fingerprint()``, holds the rest)."""
+    h = hashlib.sha256()
+    for part in parts:
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()[:32]
 
 
+# Without eviction every code or rule change left its entries behind (~5 MB each, for the
+# Hyperscan database). Kept: the current fingerprint's folder, the OTHER_FINGERPRINTS most
+# recently used others (two installed versions sharing the cache do not rebuild at every
+# switch), and in the current folder the most recently used entries up to MAX_FOLDER_BYTES
+# (rule sets come and go; the test suite alone uses ~130 entries, ~20 MB). Eviction runs when
+# an entry is written, which is rare.
+OTHER_FINGERPRINTS = 2
+MAX_FOLDER_BYTES = 256 * 1024 * 1024
+_touched: set[Path] = set()
+_OURS = re.compile(r"[0-9a-f]{16}|[a-z]+-[0-9a-f]{32}\.pickle")  # a fingerprint folder, an old-layout entry
+
+
+def _folder() -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / fingerprint()
+
+
 def load(kind: str, k: str) -> Any | None:
     """The entry ``kind``/``k``, or None if absent, unreadable or not written by this user."""
-    folder = cache_dir()
+    folder = _folder()
     if folder is None:
         return None
     path = folder / f"{kind}-{k}.pickle"
@@ -76,15 +107,28 @@ def load(kind: str, k: str) -> Any | None:
         with path.open("rb") as fh:
             if hasattr(os, "getuid") and os.fstat(fh.fileno()).st_uid != os.getuid():
                 return None  # a pickle is code: only read what this user wrote
-            return pickle.load(fh)
+            value = pickle.load(fh)
     except Exception:  # absent, truncated, from an incompatible library version: rebuild
         return None
+    _mark_used(path)
+    return value
+
+
+def _mark_used(path: Path) -> None:
+    """The entry and its folder were used now (their mtime): eviction keeps what is used."""
+    for p in (path, path.parent):
+        if p not in _touched:
+            _touched.add(p)
+            try:
+                os.utime(p)
+            except OSError:
+                pass
 
 
 def store(kind: str, k: str, value: Any) -> None:
     """Write the entry atomically (a reader sees the old entry or the new one, never half);
     a cache that cannot be written is no error, only slower."""
-    folder = cache_dir()
+    folder = _folder()
     if folder is None:
         return
     try:
@@ -98,6 +142,59 @@ def store(kind: str, k: str, value: Any) -> None:
             os.unlink(tmp)
             raise
     except Exception:
+        return
+    _mark_used(folder / f"{kind}-{k}.pickle")
+    evict(folder)
+
+
+def evict(current: Path) -> None:
+    """Delete what the cache keeps no more (see OTHER_FINGERPRINTS). Safe while other processes
+    use the cache: a reader that loses an entry rebuilds it, a writer whose folder went away
+    writes nothing; nothing here raises."""
+    root = current.parent
+    try:  # only names this module writes: $CONTRACTSCAN_CACHE may name a folder shared with others
+        others = [(_mtime(p), p) for p in root.iterdir() if p != current and _OURS.fullmatch(p.name)]
+    except OSError:
+        return
+    folders = sorted((item for item in others if item[1].is_dir() and not item[1].is_symlink()), reverse=True)
+    for _, old in folders[OTHER_FINGERPRINTS:]:
+        shutil.rmtree(old, ignore_errors=True)
+    for _, old in others:  # entries of the layout before fingerprint folders
+        if old.suffix == ".pickle" and old.is_file():
+            _unlink(old)
+    entries: list[tuple[float, int, Path]] = []
+    now = time.time()
+    try:
+        for entry in current.iterdir():
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            if entry.name.startswith("."):  # a writer's temporary file: left by a crash when it is old
+                if info.st_mtime < now - 3600:
+                    _unlink(entry)
+            elif entry.name.endswith(".pickle"):
+                entries.append((info.st_mtime, info.st_size, entry))
+    except OSError:
+        return
+    total = 0
+    for _, size, entry in sorted(entries, key=lambda e: e[0], reverse=True):  # most recently used first
+        total += size
+        if total > MAX_FOLDER_BYTES:
+            _unlink(entry)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
         pass
 
 

@@ -1,6 +1,9 @@
 """The per-file time limit: a deadline on our own code that waits while an outside program works.
 
-The limit exists to stop a runaway parse or regular expression. OCR hands each page to
+The limit exists to stop a runaway parse or regular expression, so it counts the CPU time
+of the scanning process: on a busy machine a good file takes longer by the clock, not by the
+CPU, and is not stopped (a wall-clock limit of ``WALL_FACTOR`` times as long still stops a
+file that waits instead of working). OCR hands each page to
 Tesseract, a separate process with its own per-page timeout (``LoadOptions.ocr_page_timeout``),
 at a few seconds a page: counted against the per-file limit, every scanned contract of more
 than ~40 pages timed out under the default. So the clock stops while an outside program that
@@ -12,7 +15,9 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -38,65 +43,130 @@ def check_time_limit(seconds: float | None) -> float | None:
 
 _listeners: list[Callable[[float], None]] = []
 
+WALL_FACTOR = 10.0
+"""A file may take this many times its limit in wall-clock time (outside work excluded) before
+it is stopped all the same: the backstop for a file that waits rather than works (a blocked
+read), while a busy machine that gives a scan a fifth of a core still passes good files."""
+
 
 def _alarm_usable() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
+class _Clock:
+    """A running limit: ``seconds`` of this process's CPU time, ``seconds * WALL_FACTOR`` of
+    wall-clock time; the wall clock stops during ``outside_work``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.cpu_start = time.process_time()
+        self.wall_left = seconds * WALL_FACTOR
+        self.wall_mark: float | None = time.monotonic()  # None while outside work runs
+
+    def _wall_left(self) -> float:
+        return self.wall_left - (0.0 if self.wall_mark is None else time.monotonic() - self.wall_mark)
+
+    def overrun(self) -> str | None:
+        """Why the limit is spent, or None while it is not."""
+        cpu = time.process_time() - self.cpu_start
+        if cpu >= self.seconds:
+            return f"stopped after {self.seconds:g} s of CPU time, the time limit per file (see --time-limit)"
+        if self._wall_left() <= 0:
+            return (f"stopped after {self.seconds * WALL_FACTOR:g} s by the clock ({WALL_FACTOR:g} times the time "
+                    f"limit per file, see --time-limit)")
+        return None
+
+    def arm(self) -> None:
+        """Wake when the limit can first be spent: the CPU time left cannot be used up sooner."""
+        left = min(self.seconds - (time.process_time() - self.cpu_start), self._wall_left())
+        signal.setitimer(signal.ITIMER_REAL, max(left, 0.01))
+
+    def pause(self) -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if self.wall_mark is not None:
+            self.wall_left -= time.monotonic() - self.wall_mark
+            self.wall_mark = None
+
+    def resume(self) -> None:
+        self.wall_mark = time.monotonic()
+        self.arm()
+
+
+_running: _Clock | None = None
+
+
 @contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise ScanTimeout in the block after ``seconds`` of its own work (``outside_work`` excluded).
+    """Raise ScanTimeout in the block after ``seconds`` of CPU time of this process
+    (``outside_work`` excluded), or ``WALL_FACTOR`` times as long by the wall clock.
 
-    Uses SIGALRM, so it works on POSIX in the main thread only (elsewhere the
-    block runs unlimited); it interrupts Python code, and C code (a PDF parser,
-    a regular expression) as soon as it returns to Python. A worker process per
-    file is the way to bound a call that never returns.
+    CPU time, so that a good file does not time out because the machine is busy; a runaway
+    parse or regular expression works, and is stopped as before. The clock is SIGALRM (POSIX,
+    main thread only; elsewhere the block runs unlimited): it wakes when the CPU time left
+    could at the earliest be spent, checks, and sleeps again for what is left. It interrupts
+    Python code, and C code as soon as it returns to Python; a worker process per file is the
+    way to bound a call that never returns.
     """
+    global _running
     if not (seconds and seconds > 0 and _alarm_usable()):
         yield
         return
 
-    message = f"stopped after {seconds:g} s, the time limit per file (see --time-limit)"
-    expired: list[bool] = []
+    clock = _Clock(seconds)
+    expired: list[str] = []
 
     def expire(signum, frame):
-        expired.append(True)
+        reason = clock.overrun()
+        if reason is None:
+            clock.arm()
+            return
+        expired.append(reason)
         # Should this exception be swallowed (the alarm landed in a finaliser or a gc callback,
         # which Python only reports), fire again soon rather than let the file run to its end.
         signal.setitimer(signal.ITIMER_REAL, 0.1)
-        raise ScanTimeout(message)
+        raise ScanTimeout(reason)
 
+    def unraisable(info):
+        # our own alarm, swallowed where Python cannot raise (a finaliser, a gc callback): it is
+        # raised from the block below, so it is not reported as an error of its own
+        if not (isinstance(info.exc_value, ScanTimeout) and expired):
+            hook(info)
+
+    outer, _running = _running, clock
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable
+    clock.arm()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = hook
+        _running = outer
+        if outer is not None:
+            outer.arm()
     if expired:
         # The alarm landed in a finaliser or callback, where Python swallows exceptions:
         # the block ran on, but it still overran its time.
-        raise ScanTimeout(message)
+        raise ScanTimeout(expired[0])
 
 
 @contextmanager
 def outside_work(at_most: float | None) -> Iterator[None]:
     """Stop the clock of the running ``time_limit`` while an outside program works that stops
-    itself after ``at_most`` seconds (a subprocess with a timeout); restart it after."""
+    itself after ``at_most`` seconds (a subprocess with a timeout); restart it after. Its CPU
+    time is not this process's; its wall-clock time is bounded by ``at_most``."""
     for listener in list(_listeners):
         listener(at_most or 0.0)
-    if not _alarm_usable():
+    clock = _running
+    if clock is None or not _alarm_usable():
         yield
         return
-    left, _ = signal.getitimer(signal.ITIMER_REAL)
-    if left <= 0:
-        yield
-        return
-    signal.setitimer(signal.ITIMER_REAL, 0)
+    clock.pause()
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, left)
+        clock.resume()
 
 
 def on_outside_work(listener: Callable[[float], None]) -> None:

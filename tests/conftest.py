@@ -21,12 +21,31 @@ SAMPLES = ROOT / "samples"
 
 _current: list[pytest.Item] = []
 
+# With PYTHONDONTWRITEBYTECODE set (as on the team's machines) every run compiled contractscan
+# and pytest's assertion rewriting of each test module afresh: ~4 s of the quick run's
+# collection. The modules imported after this line keep their bytecode in __pycache__ (ignored
+# by git); CONTRACTSCAN_TEST_NO_PYC=1 keeps the interpreter's setting.
+if sys.dont_write_bytecode and not os.environ.get("CONTRACTSCAN_TEST_NO_PYC"):
+    sys.dont_write_bytecode = False
+
+
+QUICK = False  # this run skips the slow tests (-m "not slow"): see ``examples``
+
+
+def examples(n: int) -> int:
+    """Hypothesis examples for a property test: ``n`` in the full suite (CI), a fifth of them
+    (at least 20) in the quick run, which is for the edit-test loop. Use it as
+    ``@settings(max_examples=examples(300))``; the module is imported after pytest_configure."""
+    return max(20, n // 5) if QUICK else n
+
 
 def pytest_configure(config):
     """The compiled-rules cache of the tests lives in the checkout's build/test-cache (inherited
     by the CLI processes the tests start), never in the user's cache. It is kept between runs:
     entries are keyed by the rules' and the code's bytes, so a change misses and rebuilds, and
     a second run does not compile every rule again (test_cache.py tests the cold path)."""
+    global QUICK
+    QUICK = "not slow" in (config.getoption("markexpr", "") or "")
     if not os.environ.get("CONTRACTSCAN_TEST_CACHE"):
         os.environ["CONTRACTSCAN_TEST_CACHE"] = str(ROOT / "build" / "test-cache")
     os.environ["CONTRACTSCAN_CACHE"] = os.environ["CONTRACTSCAN_TEST_CACHE"]

@@ -39,6 +39,20 @@ def heads(table: str) -> list[str]:
     return [line for line in table.splitlines() if line.rstrip().endswith("─" * 10)]
 
 
+def _folder_with(folder: Path, names: list[str]) -> Path:
+    """``folder``, made, with a copy of the contract under each name."""
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(CONTRACT, encoding="utf-8")
+    return folder
+
+
+def _folder_of(tmp_path: Path, n: int) -> Path:
+    """A folder of ``n`` copies of the contract (c00.txt, c01.txt, ...): a run long enough to
+    interrupt or to cut off."""
+    return _folder_with(tmp_path / "many", [f"c{i:02}.txt" for i in range(n)])
+
+
 @pytest.fixture()
 def contract(tmp_path) -> Path:
     p = tmp_path / "c.txt"
@@ -88,9 +102,7 @@ def test_01_output_onto_the_store_is_refused(contract, tmp_path):
 
 @pytest.mark.slow
 def test_01_a_report_written_into_the_scanned_folder_is_not_scanned_next_time(tmp_path):
-    folder = tmp_path / "contracts"
-    folder.mkdir()
-    (folder / "a.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_with(tmp_path / "contracts", ["a.txt"])
     report = folder / "report.txt"
     for _ in range(2):
         proc = run_cli(str(folder), "-o", str(report), "--workers", "1")
@@ -106,9 +118,7 @@ def test_01_a_report_written_into_the_scanned_folder_is_not_scanned_next_time(tm
 
 @pytest.mark.slow
 def test_01_a_contract_in_the_scanned_folder_is_not_overwritten(tmp_path):
-    folder = tmp_path / "contracts"
-    folder.mkdir()
-    (folder / "a.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_with(tmp_path / "contracts", ["a.txt"])
     proc = run_cli(str(folder), "-o", str(folder / "a.txt"), "--workers", "1")
     assert proc.returncode == 2 and "not a previous report" in proc.stderr
     assert (folder / "a.txt").read_text(encoding="utf-8") == CONTRACT
@@ -116,10 +126,7 @@ def test_01_a_contract_in_the_scanned_folder_is_not_overwritten(tmp_path):
 
 @pytest.mark.slow
 def test_01_an_interrupted_run_leaves_the_previous_report_intact(tmp_path):
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(60):
-        (folder / f"c{i:02}.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_of(tmp_path, 60)
     report = tmp_path / "report.jsonl"
     report.write_text("the previous report\n", encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "contractscan", str(folder), "--format", "jsonl", "-o",
@@ -183,6 +190,7 @@ def _big_docx(path: Path, paragraphs: int) -> Path:
     return path
 
 
+@pytest.mark.slow  # scans and annotates 3,000 paragraphs: seconds of CPU
 def test_07_annotate_grows_linearly(analyzer, tmp_path):
     from contractscan.render.annotate import annotate
 
@@ -203,8 +211,10 @@ def test_07_annotate_is_under_the_time_limit(tmp_path, monkeypatch, capsys):
 
     source = write_docx(tmp_path / "lab.docx", COMPLETE)
 
-    def slow(*args, **kw):
-        time.sleep(30)
+    def slow(*args, **kw):  # works (CPU time) until stopped: the limit counts work
+        end = time.process_time() + 30
+        while time.process_time() < end:
+            pass
 
     monkeypatch.setattr(annotate_module, "annotate", slow)
     t = time.monotonic()
@@ -381,10 +391,7 @@ def test_15_report_refuses_to_mix_profiles_and_filters_by_one(tmp_path):
 
 @pytest.mark.slow
 def test_16_broken_pipe_exits_quietly(tmp_path):
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(40):
-        (folder / f"c{i:02}.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_of(tmp_path, 40)
     proc = subprocess.Popen([sys.executable, "-m", "contractscan", str(folder), "--workers", "1"],
                             env=env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout.readline().decode().startswith("c00.txt ─")
@@ -433,10 +440,7 @@ HOSTILE_NAME = "a\n\n<img src=x onerror=alert(1)>\n![t](https:evil.example?t.png
 
 @pytest.mark.slow
 def test_18_markdown_escapes_file_names(tmp_path):
-    folder = tmp_path / "c"
-    folder.mkdir()
-    (folder / HOSTILE_NAME).write_text(CONTRACT, encoding="utf-8")
-    (folder / "plain.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_with(tmp_path / "c", [HOSTILE_NAME, "plain.txt"])
     proc = run_cli(str(folder), "--format", "md", "--workers", "1")
     assert proc.returncode == 1, proc.stderr
     text = proc.stdout
@@ -451,10 +455,7 @@ def test_18_markdown_escapes_file_names(tmp_path):
 
 @pytest.mark.slow
 def test_18_table_has_no_forged_lines(tmp_path):
-    folder = tmp_path / "c"
-    folder.mkdir()
-    (folder / HOSTILE_NAME).write_text(CONTRACT, encoding="utf-8")
-    (folder / "b\x1b[2J\x1b[31mred.txt").write_text(CONTRACT, encoding="utf-8")
+    folder = _folder_with(tmp_path / "c", [HOSTILE_NAME, "b\x1b[2J\x1b[31mred.txt"])
     proc = run_cli(str(folder), "--workers", "1")
     assert proc.returncode == 1, proc.stderr
     names = heads(proc.stdout)

@@ -1,6 +1,7 @@
 """Property-based fuzzing of the loaders and the segmenter (hypothesis).
 
-A bounded, derandomised number of cases runs in CI; set CONTRACTSCAN_FUZZ_EXAMPLES
+A bounded, derandomised number of cases runs in CI (150 per test; the quick run, -m "not slow",
+runs 30: see conftest.examples); set CONTRACTSCAN_FUZZ_EXAMPLES
 to fuzz longer (and CONTRACTSCAN_FUZZ_RANDOM=1 for fresh cases each run). The
 only exceptions allowed out of the loaders are typed ContractScanErrors.
 """
@@ -12,6 +13,7 @@ import os
 import zipfile
 
 from fixtures import build
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ from contractscan.errors import ContractScanError
 from contractscan.loaders import LoadOptions, load_bytes, sniff
 from contractscan.segment import segment
 
-EXAMPLES = int(os.environ.get("CONTRACTSCAN_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("CONTRACTSCAN_FUZZ_EXAMPLES", examples(150)))
 fuzz = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("CONTRACTSCAN_FUZZ_RANDOM"),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

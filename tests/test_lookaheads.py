@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,7 +59,7 @@ WORDS = ["patents", "shall vest in", "breach", "at any time", "renew", "successi
 
 
 @given(words=st.lists(st.sampled_from(WORDS), max_size=8))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_the_core_matches_wherever_the_pattern_does(words):
     text = " ".join(words)
     for pattern, _ in SHAPES:

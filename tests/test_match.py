@@ -4,6 +4,7 @@ why a clause was found, and vetoes and bonuses are steps one can add."""
 from __future__ import annotations
 
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,7 +49,7 @@ lines = st.one_of(
 
 
 @given(st.lists(lines, min_size=1, max_size=12), st.sampled_from(["\n", "\n\n", " "]))
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 def test_accelerated_matching_equals_plain_matching(matchers, parts, sep):
     fast, plain = matchers
     text = sep.join(parts)

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contractscan import Analyzer
 from contractscan.match import ClauseMatcher
 from contractscan.match.accel.prefixes import fold, literal_prefixes, start_gate
 from contractscan.match.accel.search import search_from_starts
@@ -43,7 +43,7 @@ GATED = [(pattern, re.compile(pattern, re.I), start_gate(pattern, re.I)) for pat
 
 
 @given(text=st.text(alphabet=ALPHABET, max_size=60), words=st.lists(st.sampled_from(WORDS), max_size=6))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_a_gate_never_refuses_a_text_the_pattern_matches(text, words):
     text = " ".join([text, *words, text[::-1]])
     for pattern, rx, gate in GATED:
@@ -52,7 +52,7 @@ def test_a_gate_never_refuses_a_text_the_pattern_matches(text, words):
 
 
 @given(text=st.text(alphabet=ALPHABET, max_size=60), words=st.lists(st.sampled_from(WORDS), max_size=6))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_searching_only_where_a_match_can_start_finds_the_same_match(text, words):
     text = " ".join([text, *words, text[::-1]])
     for pattern, rx, gate in GATED:
@@ -82,19 +82,19 @@ def test_fold_covers_every_character_ignorecase_equates_with_ascii():
 
 
 @pytest.fixture(scope="module")
-def ungated():
+def ungated(analyzer, analyzer_with):
     """A scanner whose matcher runs every regex on every sentence: the results gates must keep."""
-    analyzer = Analyzer()
-    analyzer.matcher = ClauseMatcher(analyzer.rules, analyzer.nlp, accelerate=False)
-    assert isinstance(analyzer.matcher.search, PlainSearch)
-    return analyzer
+    plain = analyzer_with(matcher=ClauseMatcher(analyzer.rules, analyzer.nlp, accelerate=False))
+    assert isinstance(plain.matcher.search, PlainSearch)
+    return plain
 
 
-# Every sample contract once in the quick run (its Markdown source); the PDF and Word renderings
-# of the same contracts, whose text differs only in layout, run in the full suite (CI): an
-# ungated scan reads every regex on every sentence, a few seconds a document.
+# The quick run scans the smaller sample contracts' Markdown sources; the full suite (CI) also
+# the two longest and the PDF and Word renderings of all, whose text differs only in layout:
+# an ungated scan reads every regex on every sentence, a second or two a document.
+_LONGEST = {"source/lab_services_agreement.md", "source/business_associate_agreement.md"}
 SAMPLES = [
-    pytest.param(name, marks=() if name.endswith(".md") else pytest.mark.slow)
+    pytest.param(name, marks=() if name.endswith(".md") and name not in _LONGEST else pytest.mark.slow)
     for name in sorted(str(p.relative_to(ROOT / "samples")) for p in (ROOT / "samples").rglob("*")
                        if p.suffix in (".pdf", ".docx", ".md"))
 ]

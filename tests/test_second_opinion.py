@@ -3,6 +3,7 @@ and what a scan reports when the classifier disagrees with a "missing" verdict."
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def tiny_model(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # trains a model (a few seconds of CPU)
 def test_training_script_makes_a_model_that_loads(tiny_model):
     so = SecondOpinion.load(tiny_model)
     assert "governing_law" in so.labels and "assignment.restriction" in so.labels
@@ -93,17 +95,16 @@ def test_severity_one_step_lower():
     assert [lower_severity(s) for s in ("high", "medium", "low", "info")] == ["medium", "low", "info", "info"]
 
 
-def test_a_missing_clause_the_classifier_sees_becomes_possibly_present(tiny_model):
-    import contractscan
+def test_a_missing_clause_the_classifier_sees_becomes_possibly_present(analyzer_with):
+    from contractscan.second_opinion import shipped
 
     text = ("SUPPLY AGREEMENT\n\n1. Delivery. Vendor shall deliver the goods to the Client's premises.\n\n"
             "2. Payment. Client shall pay each invoice within thirty days of receipt.\n")
-    plain = contractscan.Analyzer().scan(text)
+    plain = analyzer_with(second_opinion=None).scan(text)
     assert "governing_law" not in plain.present
-    so = SecondOpinion.load(tiny_model)
-    so.thresholds["governing_law"] = 0.0  # whatever the tiny model says: take it
-    analyzer = contractscan.Analyzer(second_opinion=so)
-    result = analyzer.scan(text)
+    so = copy.deepcopy(shipped())
+    so.thresholds["governing_law"] = 0.0  # whatever the model says: take it
+    result = analyzer_with(second_opinion=so).scan(text)
     (f,) = [f for f in result.findings if f.rule == "governing_law"]
     before = next(x for x in plain.findings if x.rule == "governing_law")
     assert f.kind == "possibly_present" and f.source == "classifier"

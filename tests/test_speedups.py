@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ def test_counting_a_cue_from_its_start_strings_equals_findall(text):
         assert count_matches(cue.pattern, text) == len(cue.pattern.findall(text)), cue.regex
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("thisagrementodrfmbuscpHIATSZ ſİ\n-")), max_size=80))
 def test_counting_equals_findall_on_arbitrary_text(text):
     for cue in CUES:

@@ -13,7 +13,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import conftest
 import pytest
+from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,10 +39,12 @@ def _same(nlp, text, tok=None):
     words, sents = _theirs(nlp, text)
     assert tok.words(text) == words, text
     assert tok.sentences(text) == sents, text
-    # a fresh tokenizer (empty caches) agrees too
-    assert Tokenizer().sentences(text) == sents, text
+    # a fresh tokenizer (empty caches) agrees too (building one takes ~4 ms: the full suite only)
+    if not conftest.QUICK:
+        assert Tokenizer().sentences(text) == sents, text
 
 
+@pytest.mark.slow  # reads spaCy's tables (seconds); the full suite (CI) checks them
 def test_data_is_the_installed_spacys():
     """tokens_en.json is what the installed spaCy holds (regenerate it after an upgrade:
     ``python -m contractscan.tokens``)."""
@@ -78,18 +82,28 @@ def test_constructions(spacy_nlp, text):
     _same(spacy_nlp, text)
 
 
-def test_samples_and_rule_examples(spacy_nlp):
-    """Every line of our sample contracts and every rule example."""
+@pytest.mark.parametrize("part", [
+    "rule examples",
+    "sample paragraphs",
+    # each whole sample as one line: seconds of spaCy, so in the full suite (CI) only
+    pytest.param("whole samples", marks=pytest.mark.slow),
+])
+def test_samples_and_rule_examples(spacy_nlp, part):
+    """Every paragraph and whole text of our sample contracts, and every rule example."""
     from contractscan.rules import load_rules
 
     texts = []
     for md in sorted((ROOT / "samples" / "source").rglob("*.md")):
         body = md.read_text(encoding="utf-8")
-        texts.append(body.replace("\n", " "))
-        texts.extend(p.replace("\n", " ") for p in body.split("\n\n"))
-    for rule in load_rules():
-        texts.extend(rule.examples.match)
-        texts.extend(rule.examples.no_match)
+        if part == "whole samples":
+            texts.append(body.replace("\n", " "))
+        elif part == "sample paragraphs":
+            texts.extend(p.replace("\n", " ") for p in body.split("\n\n"))
+    if part == "rule examples":
+        for rule in load_rules():
+            texts.extend(rule.examples.match)
+            texts.extend(rule.examples.no_match)
+    assert texts
     tok = Tokenizer()
     for text in texts:
         _same(spacy_nlp, text, tok)
@@ -112,13 +126,13 @@ def _texts(draw):
     return lead + "".join(p + g for p, g in parts)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=_texts())
 def test_generated_texts(spacy_nlp, text):
     _same(spacy_nlp, text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40))
 def test_any_text(spacy_nlp, text):
     _same(spacy_nlp, text)
@@ -149,7 +163,9 @@ def _reads_alike(ours, theirs, sentence):
             sentence, m.group())
 
 
-def test_reader_reads_as_with_spacy():
+@pytest.mark.parametrize("rule_examples", [False, pytest.param(True, marks=pytest.mark.slow)],
+                         ids=["constructions", "rule examples"])  # every word of ~650 examples: seconds
+def test_reader_reads_as_with_spacy(rule_examples):
     """The reading steps (roles, negation, permission) give what spaCy's Matcher gave."""
     from contractscan.rules import load_rules
 
@@ -165,7 +181,7 @@ def test_reader_reads_as_with_spacy():
         "Unlimited liability is not permitted, and X shall pay.", "incorporated herein by reference.",
         "(b) WHEREAS by: the representations and warranties are true and correct.",
     ]
-    for rule in load_rules():
+    for rule in load_rules() if rule_examples else ():
         sentences.extend(rule.examples.match)
         sentences.extend(rule.examples.no_match)
     for s in sentences:
@@ -182,7 +198,7 @@ _WORDS_READ = st.sampled_from([
 ])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(words=st.lists(_WORDS_READ, min_size=1, max_size=14))
 def test_reader_generated(words):
     ours, theirs = _readers_cached()

@@ -5,7 +5,9 @@ main thread only), and a regular expression stuck in C holds the GIL, so no othe
 that process could stop it either: only killing a process can. Each Dask worker thread
 therefore keeps one such child (built once, reused for every document) and kills it when a
 document takes longer than the time limit plus a grace period; the next document gets a
-fresh one. The child is a new interpreter (``python -m contractscan.batch.sandbox``), not a
+fresh one. As the child's own limit, that is CPU time (read from /proc where there is one):
+on a busy machine a good file is not killed for waiting its turn, up to the child's own
+wall-clock backstop (``deadline.WALL_FACTOR`` times the limit) plus the grace. The child is a new interpreter (``python -m contractscan.batch.sandbox``), not a
 fork, since forking a threaded process is unsafe; it exits when its parent dies.
 """
 
@@ -21,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from ..deadline import on_outside_work
+from ..deadline import WALL_FACTOR, on_outside_work
 from .runners import set_parent_death_signal
 from .settings import ScanSettings
 from .work import Outcome, failed, scan_job
@@ -62,10 +64,11 @@ class Sandbox:
         limit = self.settings.time_limit
         try:
             _send(self._proc.stdin, (name, data, keep_document))
-            kind, value = self._reply(limit + GRACE_SECONDS if limit and limit > 0 else None)
+            kind, value = self._reply(limit + GRACE_SECONDS if limit and limit > 0 else None,
+                                      limit * WALL_FACTOR + GRACE_SECONDS if limit and limit > 0 else None)
         except TimeoutError:
             self.close()
-            return self._failed(name, "timeout", f"stopped after {limit:g} s, the time limit per file "
+            return self._failed(name, "timeout", f"stopped after {limit:g} s of CPU time, the time limit per file "
                                 "(see --time-limit)")
         except (EOFError, OSError, pickle.UnpicklingError):
             self.close()
@@ -94,20 +97,33 @@ class Sandbox:
             self.close()
             raise value  # the pipeline cannot be built: a bad rule, a missing model
 
-    def _reply(self, timeout: float | None) -> tuple[str, Any]:
+    def _reply(self, timeout: float | None, backstop: float | None = None) -> tuple[str, Any]:
+        """The child's next message; TimeoutError once it has used ``timeout`` seconds of CPU
+        time (of wall-clock time where its CPU time cannot be read) or ``backstop`` seconds
+        of wall-clock time, Tesseract's seconds excluded."""
         assert self._proc is not None and self._proc.stdout is not None
-        end = None if timeout is None else time.monotonic() + timeout
+        now = time.monotonic()
+        end = None if timeout is None else now + timeout
+        last = None if end is None else max(end, now + (backstop or 0.0))
+        cpu_start = _cpu_seconds(self._proc.pid)
         while True:
             left = None if end is None else end - time.monotonic()
             if left is not None and left <= 0:
-                raise TimeoutError
+                assert timeout is not None and last is not None
+                used = _cpu_seconds(self._proc.pid)
+                if used is None or cpu_start is None or used - cpu_start >= timeout or time.monotonic() >= last:
+                    raise TimeoutError
+                # busy machine: it has not worked that long yet; it cannot before this
+                end = min(time.monotonic() + timeout - (used - cpu_start), last)
+                continue
             ready, _, _ = select.select([self._proc.stdout], [], [], left)
             if not ready:
                 continue
             kind, value = _recv(self._proc.stdout)
             if kind == "extend":  # the child hands a page to Tesseract, which bounds itself
-                if end is not None:
+                if end is not None and last is not None:
                     end += value
+                    last += value
                 continue
             return kind, value
 
@@ -126,6 +142,16 @@ class Sandbox:
             self.close()
         except Exception:
             pass
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """The CPU time a process has used (user and system), or None where /proc cannot say."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _main() -> None:
