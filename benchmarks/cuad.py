@@ -144,22 +144,15 @@ def law_matches(pred: str | None, answer: str) -> bool:
 
 
 def score(dataset: list[dict], preds: dict[str, dict], categories: dict[str, str]) -> dict:
-    """Per CUAD category, P/R/F1 of "present". ``categories`` maps clause id -> category; a
-    category two ids declare (CUAD's "Cap On Liability" covers both an amount cap,
-    ``liability.cap``, and an exclusion of kinds of damages, ``liability.exclusion``) is
-    predicted present when any of them is."""
-    ids_of: dict[str, list[str]] = {}
-    for cid, cat in categories.items():
-        ids_of.setdefault(cat, []).append(cid)
     table = {}
     misses: list[tuple[str, str, str]] = []
-    for cat, cids in sorted(ids_of.items()):
+    for cid, cat in sorted(categories.items(), key=lambda kv: kv[1]):
         tp = fp = fn = tn = 0
         for x in dataset:
             if cat not in x["labels"]:
                 continue
             gold = x["labels"][cat]
-            pred = any(cid in preds[x["id"]]["present"] for cid in cids)
+            pred = cid in preds[x["id"]]["present"]
             tp += gold and pred
             fp += pred and not gold
             fn += gold and not pred
@@ -167,8 +160,7 @@ def score(dataset: list[dict], preds: dict[str, dict], categories: dict[str, str
             if gold != pred:
                 misses.append((cat, "FN" if gold else "FP", x["id"]))
         p, r, f = prf(tp, fp, fn)
-        table[cat] = {"id": "+".join(sorted(cids)), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-                      "precision": p, "recall": r, "f1": f}
+        table[cat] = {"id": cid, "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": p, "recall": r, "f1": f}
     return {"table": table, "misses": misses}
 
 

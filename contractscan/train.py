@@ -49,17 +49,11 @@ _CHUNK = 40  # normalised characters: a piece of a labelled text long enough to 
 # ---------------------------------------------------------------- the data set
 
 def category_ids(categories: list[str] | None = None) -> dict[str, str]:
-    """CUAD category -> clause id, from the rules' ``cuad_category``. Where two rules share a
-    category ("Cap On Liability": ``liability.cap`` and ``liability.exclusion``) the first in
-    rule order keeps it, so the trained model's labels stay the same."""
+    """CUAD category -> clause id, from the rules' ``cuad_category``."""
     from .rules import load_rules
 
     wanted = set(categories or CATEGORIES)
-    out: dict[str, str] = {}
-    for r in load_rules():
-        if r.cuad_category in wanted:
-            out.setdefault(r.cuad_category, r.id)
-    return out
+    return {r.cuad_category: r.id for r in load_rules() if r.cuad_category in wanted}
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
