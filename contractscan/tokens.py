@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -343,16 +344,8 @@ class Tokenizer:
         """The sentencizer (``spacy/pipeline/sentencizer.pyx``) over all tokens."""
         if not words:
             return []
-        punct = self.punct_chars
-        starts = [0]
-        seen_period = False
-        for i, (_pos, t) in enumerate(words):
-            in_punct = t in punct
-            if seen_period and not in_punct and not _is_punct(t):
-                starts.append(i)
-                seen_period = False
-            elif in_punct:
-                seen_period = True
+        later, _open = _sentence_starts(((i, t) for i, (_pos, t) in enumerate(words)), self.punct_chars, False)
+        starts = [0, *later]
         out = []
         for k, s in enumerate(starts):
             e = starts[k + 1] if k + 1 < len(starts) else len(words)
@@ -372,19 +365,27 @@ class Tokenizer:
             pos += len(t)
         if not self._phrase_starts.isdisjoint(toks) and self._special_phrases(chunk, words) != words:
             self._risky.add(chunk)
-        punct = self.punct_chars
         out = []
         for seen in (False, True):
-            found = []
-            for pos, t in words:
-                in_punct = t in punct
-                if seen and not in_punct and not _is_punct(t):
-                    found.append(pos)
-                    seen = False
-                elif in_punct:
-                    seen = True
-            out.append((tuple(found), seen))
+            found, still_open = _sentence_starts(words, self.punct_chars, seen)
+            out.append((tuple(found), still_open))
         return out[0], out[1]
+
+
+def _sentence_starts(tokens: Iterable[tuple[int, str]], punct: frozenset[str],
+                     seen: bool) -> tuple[list[int], bool]:
+    """The sentencizer's rule (``spacy/pipeline/sentencizer.pyx``): the first token after a
+    sentence-final mark that is not itself punctuation starts a sentence. Returns the keys of
+    those tokens and whether a mark is still open at the end."""
+    found = []
+    for key, t in tokens:
+        in_punct = t in punct
+        if seen and not in_punct and not _is_punct(t):
+            found.append(key)
+            seen = False
+        elif in_punct:
+            seen = True
+    return found, seen
 
 
 class UnsupportedPattern(ValueError):
