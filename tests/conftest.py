@@ -94,6 +94,23 @@ def analyzer():
 
 
 @pytest.fixture(scope="session")
+def scanned(analyzer):
+    """``scanned(path)``: the shared analyzer's result for a file, scanned once a run. Several
+    modules check different things of the same sample contracts' results (the API, the Word
+    comments, the HTML report); reading a sample PDF or DOCX again each time was a second of
+    the quick run. Each call returns a copy, so a test may change what it gets."""
+    results = {}
+
+    def scan(path):
+        key = str(path)
+        if key not in results:
+            results[key] = analyzer.scan(path)
+        return results[key].model_copy(deep=True)
+
+    return scan
+
+
+@pytest.fixture(scope="session")
 def analyzer_with(analyzer):
     """``analyzer_with(profile=..., load_options=..., time_limit=...)``: an Analyzer like the
     shared one with other settings. It shares the built-in rules, their compiled patterns and

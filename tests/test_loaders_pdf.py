@@ -11,7 +11,7 @@ import shutil
 import pytest
 from conftest import run_cli
 from fixtures import build
-from fixtures.pdf_cache import cached_pdf
+from fixtures.build_cache import cached_build
 
 from contractscan.document import Document, Span
 from contractscan.errors import CorruptFile, EncryptedFile, NoText
@@ -180,7 +180,7 @@ def test_blank_and_rules_only_pages_are_neither_ocred_nor_unreadable(monkeypatch
     assert "Governing Law" in doc.text
 
 
-@cached_pdf
+@cached_build
 def _two_blank_pages() -> bytes:
     from fpdf import FPDF
 
