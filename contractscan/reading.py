@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .resources import data_dir
-from .segment import Clause, _looks_like_title
+from .segment import Passage, _looks_like_title
 from .token_patterns import TokenPatterns, UnsupportedPattern
 from .tokens import english, is_blank
 
@@ -117,7 +117,7 @@ class Reader:
 
     # ------------------------------------------------------------ roles
 
-    def role(self, sentence: str, clause: Clause | None = None, lead: str | None = None,
+    def role(self, sentence: str, clause: Passage | None = None, lead: str | None = None,
              is_heading: bool = False) -> Role:
         """What the sentence does, from its form. ``lead`` is the lead-in of a list item;
         ``is_heading`` that the segmenter found the sentence to be its clause's heading."""

@@ -42,7 +42,7 @@ class Conflict(BaseModel):
 
     clause: str
     compare: Literal["value", "days"]
-    severity: Literal["high", "medium", "low", "info"]
+    severity: Severity
     message: str
     recommendation: str = ""
 

@@ -17,7 +17,7 @@ from .segment import SECTION_NUMBER, cited_number
 if TYPE_CHECKING:
     from .results import ClauseMatch
     from .rules import Rule
-    from .segment import Clause
+    from .segment import Passage
 
 _CITATION = re.compile(
     r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*"
@@ -44,7 +44,7 @@ class Section:
 class SectionIndex:
     """The numbered sections of one document, with the clause families found in each."""
 
-    def __init__(self, clauses: list[Clause], doc_end: int) -> None:
+    def __init__(self, clauses: list[Passage], doc_end: int) -> None:
         self.sections: dict[str, Section] = {}
         self._pending: tuple[list[ClauseMatch], dict[str, Rule]] | None = None
         open_: list[Section] = []

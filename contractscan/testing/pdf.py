@@ -48,7 +48,7 @@ def write_pdf(path: Path, pages: list[list[str]], page_numbers: bool = False) ->
 
 
 @dataclass(frozen=True)
-class Severity:
+class Degradation:
     """How badly a scanner degrades a page (benchmarks/scans.py)."""
 
     name: str
@@ -61,12 +61,12 @@ class Severity:
 
 
 SEVERITIES = {
-    "mild": Severity("mild", 200, 1.0, 0.6, 0.0006, 6.0, 70),  # an office scanner
-    "harsh": Severity("harsh", 150, 2.0, 0.8, 0.0015, 10.0, 40),  # a fax, a copy of a copy
+    "mild": Degradation("mild", 200, 1.0, 0.6, 0.0006, 6.0, 70),  # an office scanner
+    "harsh": Degradation("harsh", 150, 2.0, 0.8, 0.0015, 10.0, 40),  # a fax, a copy of a copy
 }
 
 
-def degraded_scan(data: bytes, severity: Severity, seed: str) -> bytes:
+def degraded_scan(data: bytes, severity: Degradation, seed: str) -> bytes:
     """``data`` (a PDF) as an image-only PDF, each page rendered at ``severity.dpi`` and then
     skewed, blurred, speckled and JPEG-compressed by a draw seeded with ``seed``."""
     import numpy
