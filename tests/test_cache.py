@@ -36,7 +36,8 @@ def test_compiled_regexes_equal_re_compile():
     sources |= {(rx, 0) for r in rules if r.value for rx in ([r.value.regex] if isinstance(r.value.regex, str)
                                                             else r.value.regex)}
     assert len(sources) > 300
-    for src, flags in sources:
+    # the quick run: every third (re.compile of all takes a second in pure Python); the full suite all
+    for src, flags in sorted(sources)[::3 if conftest.QUICK else 1]:
         assert cache.compile_regex(src, flags) == re.compile(src, flags), src
 
 
