@@ -313,6 +313,8 @@ def test_markdown_and_inline_html_read_as_the_rendered_page():
     assert '"Customer Data" means data' in text
     index = TermIndex.build(text)
     assert index.get("Customer Data") is not None and index.get("Breach Notice Period").days == 3
+    # a .txt file is shown as written, markup and all
+    assert "<span" in load_bytes(cx.MARKDOWN_TERMS.encode(), "terms.txt").text
 
 
 def test_markup_cleaning_leaves_placeholders_and_blanks_alone():
