@@ -3,7 +3,7 @@
     python benchmarks/same_tokens.py ../shared/cuad-dev/pdf [../shared/contracts-dev ...]
 
 For each document: every body passage (as ``read_sentences`` cuts it) is tokenized and split
-into sentences by ``spacy.blank("en")`` + sentencizer and by ``contractscan.tokens``;
+into sentences by ``spacy.blank("en")`` + sentencizer and by ``contractscan.tokens`` and ``contractscan.sentencizer``;
 every sentence reading the reading steps tokenize (``own``) is tokenized by both too. Prints
 the first differences and the totals; exit status 1 when anything differs.
 """
@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from contractscan.inputs import iter_files  # noqa: E402
 from contractscan.loaders import LoadOptions, load_path  # noqa: E402
 from contractscan.match.sentences import body_passages, sentence_texts  # noqa: E402
-from contractscan.tokens import Tokenizer  # noqa: E402
+from contractscan.sentencizer import Sentencizer  # noqa: E402
 from contractscan.scanner import _mask_noise  # noqa: E402
 from contractscan.segment import segment  # noqa: E402
 
@@ -34,7 +34,7 @@ def main() -> int:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ours = Tokenizer()
+    ours = Sentencizer()
     counts = dict(files=0, passages=0, sentences=0, readings=0, tokens=0, differ=0)
     ours_s = spacy_s = 0.0
     for folder in args.folders:
@@ -63,13 +63,13 @@ def main() -> int:
                 theirs = [(s.start_char, s.end_char) for s in sdoc.sents]
                 counts["sentences"] += len(theirs)
                 counts["tokens"] += len(sdoc)
-                _check(counts, args.show, path.name, "tokens", t, [(w.idx, w.text) for w in sdoc], ours.words(t))
+                _check(counts, args.show, path.name, "tokens", t, [(w.idx, w.text) for w in sdoc], ours.tokenizer.words(t))
                 _check(counts, args.show, path.name, "sentences", t, theirs, mine)
                 readings.extend(sentence_texts(t, theirs))
             for r in readings:
                 counts["readings"] += 1
                 _check(counts, args.show, path.name, "reading tokens", r,
-                       [(w.idx, w.text) for w in nlp.make_doc(r)], ours.words(r))
+                       [(w.idx, w.text) for w in nlp.make_doc(r)], ours.tokenizer.words(r))
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     print(f"passages: spaCy pipe {spacy_s:.2f} s CPU, ours {ours_s:.2f} s CPU")
     return 1 if counts["differ"] else 0

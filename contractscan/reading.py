@@ -23,7 +23,8 @@ import yaml
 
 from .resources import data_dir
 from .segment import Clause, _looks_like_title
-from .tokens import TokenPatterns, UnsupportedPattern, english, is_blank
+from .token_patterns import TokenPatterns, UnsupportedPattern
+from .tokens import english, is_blank
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -65,6 +65,16 @@ class Analyzer:
         self.second_opinion = shipped() if second_opinion is True else second_opinion or None
         self._rules_by_id = {r.id: r for r in self.rules}
 
+    def warm(self) -> None:
+        """Do the work a first document pays for (the tokenizer's data, the rules' heading and
+        type regexes, the PDF engine's import) now: a parent that forks its workers after this
+        does it once for all of them instead of once in each."""
+        if self.load_options.pdf_engine == "pdfium":
+            import pypdfium2  # noqa: F401
+
+            from .loaders import pdf  # noqa: F401
+        self.analyse_document(load_bytes(_WARM_UP.encode("utf-8"), "<warm-up>", self.load_options))
+
     def rule(self, clause_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == clause_id), None)
 
@@ -177,6 +187,10 @@ def _quote_original(result: ScanResult, doc: Document, offsets: OffsetMap) -> No
             else:  # a sentence the matcher found (a reference to another agreement)
                 evidence.quote = _quote(text[evidence.start:evidence.end])
 
+
+# A few lines with a heading, a number and sentences: enough to reach every step once.
+_WARM_UP = ("MASTER SERVICES AGREEMENT\n\n1. Governing Law\n\nThis Agreement is governed by the laws of the State "
+            "of New York. Either party may terminate it on thirty (30) days' notice.\n")
 
 _PIPELINES: dict[tuple, tuple] = {}
 _PIPELINES_LOCK = threading.Lock()

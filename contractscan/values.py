@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _UNITS = {"day": 1, "business day": 1, "calendar day": 1, "week": 7, "month": 30, "year": 365}
 _HOUR = "hour"
@@ -58,6 +59,7 @@ def _leading_number(raw: str) -> int | None:
 _UNIT_WORD = re.compile(r"(?:day|week|month|year|hour|hr)s?\b", re.I)
 
 
+@lru_cache(maxsize=4096)  # a defined term's period is read once per sentence that uses it
 def to_days(text: str) -> int | None:
     """'thirty (30) days' -> 30; 'one month' -> 30; 'two years' -> 730; '72 hours' -> 3."""
     if not _UNIT_WORD.search(text):

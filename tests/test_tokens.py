@@ -1,6 +1,6 @@
 """Our tokenizer and sentence splitter give exactly spaCy's tokens and sentences.
 
-``contractscan.tokens`` stands in for ``spacy.blank("en")`` + sentencizer on the
+``contractscan.tokens`` and ``contractscan.sentencizer`` stand in for ``spacy.blank("en")`` + sentencizer on the
 default path; any difference would move a quote or a match. The whole-corpus check is
 ``benchmarks/same_tokens.py`` (all dev PDFs); these tests cover the copied data, our samples,
 rule examples and generated text.
@@ -19,6 +19,7 @@ from conftest import examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contractscan.sentencizer import Sentencizer, english_sentences
 from contractscan.tokens import DATA, Token, Tokenizer, _export, english, like_num
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,14 +35,14 @@ def _theirs(nlp, text):
     return [(t.idx, t.text) for t in doc], [(s.start_char, s.end_char) for s in doc.sents]
 
 
-def _same(nlp, text, tok=None):
-    tok = tok or english()
+def _same(nlp, text, split=None):
+    split = split or english_sentences()
     words, sents = _theirs(nlp, text)
-    assert tok.words(text) == words, text
-    assert tok.sentences(text) == sents, text
+    assert split.tokenizer.words(text) == words, text
+    assert split.sentences(text) == sents, text
     # a fresh tokenizer (empty caches) agrees too (building one takes ~4 ms: the full suite only)
     if not conftest.QUICK:
-        assert Tokenizer().sentences(text) == sents, text
+        assert Sentencizer(Tokenizer()).sentences(text) == sents, text
 
 
 @pytest.mark.slow  # reads spaCy's tables (seconds); the full suite (CI) checks them
@@ -104,9 +105,9 @@ def test_samples_and_rule_examples(spacy_nlp, part):
             texts.extend(rule.examples.match)
             texts.extend(rule.examples.no_match)
     assert texts
-    tok = Tokenizer()
+    split = Sentencizer(Tokenizer())
     for text in texts:
-        _same(spacy_nlp, text, tok)
+        _same(spacy_nlp, text, split)
 
 
 _PIECES = st.sampled_from([

@@ -83,6 +83,8 @@ class InProcess:
 
 _worker_analyzer: Analyzer | None = None
 _worker_setup_error: Exception | None = None
+# built in the parent before it forks the workers: (the settings, their pipeline)
+_prebuilt: tuple[ScanSettings, Analyzer] | None = None
 
 
 def set_parent_death_signal(parent: int | None = None) -> None:
@@ -106,7 +108,10 @@ def _init_worker(settings: ScanSettings, parent: int | None = None) -> None:
     set_parent_death_signal(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
-        _worker_analyzer = settings.build()
+        if _prebuilt is not None and _prebuilt[0] is settings:
+            _worker_analyzer = _prebuilt[1]  # forked: the parent's, already warm
+        else:
+            _worker_analyzer = settings.build()
     except (ContractScanError, ValueError, OSError) as exc:
         _worker_setup_error = exc
 
@@ -133,7 +138,7 @@ class ProcessPool:
         # spaCy is imported once here (only now that documents need scanning), not per worker.
         self._context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         if self._context.get_start_method() == "fork":
-            from .. import match  # noqa: F401
+            _prebuild(settings)
         self._pool = self._new_pool()
 
     def _new_pool(self):
@@ -203,6 +208,28 @@ class ProcessPool:
                 except OSError:
                     pass
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _prebuild(settings: ScanSettings) -> None:
+    """Build and warm the pipeline here, before forking: each worker starts with it (some tenths of
+    a second of CPU per worker saved, and its memory shared until written). Frozen out of the
+    garbage collector's view, so the workers' collections neither walk nor copy it. A setup
+    error is left for the workers to meet and report, as without this."""
+    global _prebuilt
+    if _prebuilt is not None and _prebuilt[0] is settings:
+        return
+    import gc
+
+    from .. import match  # noqa: F401
+    try:
+        analyzer = settings.build()
+        analyzer.warm()
+    except Exception:
+        _prebuilt = None
+        return
+    _prebuilt = (settings, analyzer)
+    gc.collect()
+    gc.freeze()
 
 
 def make_runner(settings: ScanSettings, executor: str, scheduler: str | None, workers: int) -> Runner:

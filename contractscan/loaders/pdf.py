@@ -172,7 +172,10 @@ def _running_key(line: str) -> str:
     line = " ".join(line.split())
     if _STRUCTURAL.match(line):
         return line.lower()
-    line = _TRAILING_PAGE_NUMBER.sub("", _LEADING_PAGE_NUMBER.sub("", line, count=1), count=1)
+    line = _LEADING_PAGE_NUMBER.sub("", line, count=1)
+    if line and (line[-1] in "-–" or line[-1].isdecimal()):  # else the trailing number cannot match (not
+        # worth trying at every character; \d is what isdecimal() says, and the line ends in no space)
+        line = _TRAILING_PAGE_NUMBER.sub("", line, count=1)
     return _DIGITS.sub("#", line.lower()).strip()
 
 
@@ -205,13 +208,21 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
     """
     page_lines = [_page_lines(text, base) for text, base in zip(pages, starts)]
     edges = [_edge_candidates(lines) for lines in page_lines]
+    keys: dict[str, str] = {}  # each edge line's key is asked for up to three times
+
+    def _key(line: str) -> str:
+        k = keys.get(line)
+        if k is None:
+            k = keys[line] = _running_key(line)
+        return k
+
     counts: Counter[str] = Counter()
     for top, bottom in edges:
-        counts.update({_running_key(t) for _, _, t in top + bottom})
+        counts.update({_key(t) for _, _, t in top + bottom})
     threshold = 2 if len(pages) <= 4 else 3
 
     def running(text: str) -> bool:
-        key = _running_key(text)
+        key = _key(text)
         return (
             len(pages) >= 2 and counts[key] >= threshold and sum(c.isalpha() for c in key) >= 3
             and len(text.strip()) <= _MAX_RUNNING_LINE
@@ -227,7 +238,7 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
                     break
                 if _PAGE_NUMBER.match(t) or running(t):
                     noise.add(Span(s, e))
-                    key = _running_key(t)
+                    key = _key(t)
                     if sum(c.isalpha() for c in key) >= _MIN_KNOWN_LETTERS and not _FRAGMENT.search(t):
                         known.add(key)
                 else:
@@ -238,7 +249,7 @@ def _find_noise(pages: list[str], starts: list[int]) -> list[Span]:
         needles = {max(re.findall(r"[a-z]+", key), key=len) for key in known}
         noise.update(Span(s, e) for s, e, t in every_line
                      if len(t.strip()) <= _MAX_RUNNING_LINE and any(n in t.lower() for n in needles)
-                     and _running_key(t) in known)
+                     and _key(t) in known)
     noise.update(_page_number_runs(every_line))
     return sorted(noise, key=lambda sp: sp.start)
 

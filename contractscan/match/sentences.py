@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..segment import Passage
-from ..tokens import english
+from ..sentencizer import english_sentences
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -75,7 +75,7 @@ def read_sentences(nlp: Language | None, passages: list[Passage], text: str,
     """Split the body passages into sentences (spaCy's sentencizer) and build both readings.
 
     ``text`` is the document text with noise blanked (same offsets). Without ``nlp`` the
-    sentences come from ``tokens`` (spaCy's blank English tokenizer and sentencizer
+    sentences come from ``sentencizer`` (spaCy's blank English tokenizer and sentencizer
     re-implemented: the same sentences, without building spaCy Docs); ``visit`` needs ``nlp``."""
     bodies = body_passages(passages)
     flat = text.replace("\n", " ")
@@ -83,7 +83,7 @@ def read_sentences(nlp: Language | None, passages: list[Passage], text: str,
     ends: list[int] = []
     passage_of: list[int] = []
     if nlp is None:
-        split = english().sentences
+        split = english_sentences().sentences
         for pi, p in enumerate(bodies):
             base = p.start
             for s, e in split(flat[base:p.end]):
