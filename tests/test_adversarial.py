@@ -190,7 +190,10 @@ def test_reads_stop_at_the_size_limit(tmp_path):
 def test_the_time_limit_covers_reading(tmp_path, monkeypatch):
     from contractscan import loaders
 
+    reads = []
+
     def slow_read(path, max_bytes):  # works (CPU time) until stopped: the limit counts work
+        reads.append(path)
         end = time.process_time() + 30
         while time.process_time() < end:
             pass
@@ -198,11 +201,12 @@ def test_the_time_limit_covers_reading(tmp_path, monkeypatch):
     monkeypatch.setattr(loaders, "read_file", slow_read)
     (tmp_path / "a.txt").write_text(GOOD)
     started = time.monotonic()
-    settings = ScanSettings.from_options(time_limit=0.3)
+    settings = ScanSettings.from_options(time_limit=0.1)
     with ResultStore(tmp_path / "r.db") as store:  # with a store the batch reads the bytes itself
         [stored] = scan_sources([str(tmp_path)], settings, workers=1, store=store)
     [direct] = scan_sources([str(tmp_path)], settings, workers=1)
     assert stored.error.type == direct.error.type == "timeout"
+    assert len(reads) == 2  # both were stopped while reading
     assert time.monotonic() - started < 20
 
 

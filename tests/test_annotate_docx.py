@@ -178,8 +178,8 @@ def test_cli_annotate(complete_docx, tmp_path):
 @pytest.mark.skipif(not (REAL_SAMPLES / "lab_services_incomplete.docx").exists(),
                     reason="the sample contracts are not in samples/ (set CONTRACTSCAN_SAMPLES to their folder)")
 @pytest.mark.parametrize("name", ["lab_services_agreement", "lab_services_incomplete", "business_associate_agreement"])
-def test_real_samples_are_annotated_on_their_clauses(analyzer, tmp_path, name):
-    result = analyzer.scan(REAL_SAMPLES / f"{name}.docx")
+def test_real_samples_are_annotated_on_their_clauses(analyzer, scanned, tmp_path, name):
+    result = scanned(REAL_SAMPLES / f"{name}.docx")
     out = tmp_path / f"{name}.docx"
     annotate(result, out, analyzer.report_context())
     ranges = comment_ranges(out)

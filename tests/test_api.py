@@ -16,8 +16,8 @@ CORE = ["confidentiality", "ip_ownership", "liability.limitation", "liability.in
 
 
 @pytest.mark.parametrize("ext", ["pdf", "docx"])
-def test_complete_sample_has_every_core_clause_located(analyzer, ext):
-    r = analyzer.scan(SAMPLES / f"lab_services_agreement.{ext}")
+def test_complete_sample_has_every_core_clause_located(scanned, ext):
+    r = scanned(SAMPLES / f"lab_services_agreement.{ext}")
     assert r.error is None
     for cid in CORE:
         assert cid in r.present, cid
@@ -31,16 +31,16 @@ def test_complete_sample_has_every_core_clause_located(analyzer, ext):
 
 
 @pytest.mark.parametrize("ext", ["pdf", "docx"])
-def test_incomplete_sample_lacks_dispute_resolution_and_liability_limit(analyzer, ext):
-    r = analyzer.scan(SAMPLES / f"lab_services_incomplete.{ext}")
+def test_incomplete_sample_lacks_dispute_resolution_and_liability_limit(scanned, ext):
+    r = scanned(SAMPLES / f"lab_services_incomplete.{ext}")
     missing = {f.rule for f in r.findings if f.kind == "missing"}
     assert missing == {"dispute_resolution", "liability.limitation"}
     assert all(f.recommendation for f in r.findings if f.kind == "missing")
     assert "governing_law" in r.present
 
 
-def test_legends_and_table_of_contents_are_not_clauses(analyzer):
-    r = analyzer.scan(SAMPLES / "tricky_legend_contract.pdf")
+def test_legends_and_table_of_contents_are_not_clauses(scanned):
+    r = scanned(SAMPLES / "tricky_legend_contract.pdf")
     missing = {f.rule for f in r.findings if f.kind == "missing"}
     assert {"confidentiality", "liability.limitation"} <= missing
     assert "termination" in r.present and "governing_law" in r.present
@@ -56,8 +56,8 @@ def test_clause_offsets_and_pages_match_the_document(analyzer):
         assert doc.page_at(c.start) == c.page
 
 
-def test_parents_are_listed_in_present(analyzer):
-    r = analyzer.scan(SAMPLES / "lab_services_agreement.pdf")
+def test_parents_are_listed_in_present(scanned):
+    r = scanned(SAMPLES / "lab_services_agreement.pdf")
     assert "liability" in r.present
     assert r.present == sorted(r.present)
 
@@ -82,8 +82,8 @@ def test_scan_folder_yields_a_result_per_file(tmp_path):
     assert results[0].error is None and results[1].error.type == "corrupt"
 
 
-def test_result_json_round_trip(analyzer):
-    r = analyzer.scan(SAMPLES / "business_associate_agreement.docx")
+def test_result_json_round_trip(scanned):
+    r = scanned(SAMPLES / "business_associate_agreement.docx")
     data = json.loads(r.model_dump_json())
     assert set(data) >= {"source", "present", "clauses", "findings", "warnings", "error"}
     assert contractscan.ScanResult.model_validate(data).model_dump() == r.model_dump()

@@ -211,8 +211,8 @@ def test_unreadable_file_gets_a_row_and_a_message(folder, analyzer, tmp_path):
 
 @pytest.mark.skipif(not (REAL_SAMPLES / "lab_services_agreement.docx").exists(),
                     reason="the sample contracts are not in samples/ (set CONTRACTSCAN_SAMPLES to their folder)")
-def test_real_samples_render_with_every_finding(analyzer):
-    results = [analyzer.scan(p) for p in sorted(REAL_SAMPLES.glob("*.docx")) + sorted(REAL_SAMPLES.glob("*.pdf"))]
+def test_real_samples_render_with_every_finding(analyzer, scanned):
+    results = [scanned(p) for p in sorted(REAL_SAMPLES.glob("*.docx")) + sorted(REAL_SAMPLES.glob("*.pdf"))]
     page = render(results, analyzer)
     secs = sections(page)
     for r in results:

@@ -11,6 +11,7 @@ import shutil
 import pytest
 from conftest import run_cli
 from fixtures import build
+from fixtures.build_cache import cached_build
 
 from contractscan.document import Document, Span
 from contractscan.errors import CorruptFile, EncryptedFile, NoText
@@ -179,14 +180,19 @@ def test_blank_and_rules_only_pages_are_neither_ocred_nor_unreadable(monkeypatch
     assert "Governing Law" in doc.text
 
 
-def test_a_pdf_of_blank_pages_is_no_text_and_says_blank():
+@cached_build
+def _two_blank_pages() -> bytes:
     from fpdf import FPDF
 
     pdf = FPDF()
     pdf.add_page()
     pdf.add_page()
+    return bytes(pdf.output())
+
+
+def test_a_pdf_of_blank_pages_is_no_text_and_says_blank():
     with pytest.raises(NoText, match="all 2 page.s. are blank"):
-        load_bytes(bytes(pdf.output()))
+        load_bytes(_two_blank_pages())
 
 
 def test_a_scanned_page_is_not_taken_for_blank():

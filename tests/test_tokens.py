@@ -170,7 +170,7 @@ def test_reader_reads_as_with_spacy(rule_examples):
     """The reading steps (roles, negation, permission) give what spaCy's Matcher gave."""
     from contractscan.rules import load_rules
 
-    ours, theirs = _readers()
+    ours, theirs = _readers_cached()
     assert ours._our_roles is not None and theirs._our_roles is None
     sentences = [
         "WHEREAS, the parties wish to agree.", "IN WITNESS WHEREOF, the parties have signed.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from contractscan.render.xlsx import safe, write_xlsx
@@ -12,6 +11,15 @@ from conftest import SAMPLES, run_cli
 
 pytestmark = pytest.mark.slow  # these run the CLI in a process
 
+# openpyxl is imported by the tests that read a workbook, not when the module is collected: its
+# import is 0.7 s, and the quick run (-m "not slow") collects this module but runs none of it
+
+
+def _load(path):
+    import openpyxl
+
+    return openpyxl.load_workbook(path)
+
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
@@ -19,7 +27,7 @@ def workbook(tmp_path_factory):
     proc = run_cli(str(SAMPLES / "lab_services_incomplete.pdf"), str(SAMPLES / "types" / "mutual_nda.docx"),
                    "--format", "xlsx", "-o", str(out), "--workers", "1")
     assert proc.returncode == 1, proc.stderr  # the incomplete sample has high findings
-    return openpyxl.load_workbook(out)
+    return _load(out)
 
 
 def test_three_sheets_with_a_row_per_contract(workbook):
@@ -65,7 +73,7 @@ def test_no_cell_is_a_live_formula(tmp_path):
     broken = ScanResult(source="\t=1+1", error=ScanError(type="corrupt", message="=bad"))
     out = tmp_path / "evil.xlsx"
     write_xlsx([r, broken], out)
-    wb = openpyxl.load_workbook(out)
+    wb = _load(out)
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if c.value is not None]
     assert cells
     for c in cells:
