@@ -311,3 +311,35 @@ def test_the_cap_amount_is_read_from_long_and_interrupted_sentences(analyzer, se
 def test_a_duty_to_defend_the_other_party_is_an_indemnity(analyzer):
     assert "liability.indemnification" in _ids(analyzer, cx.DUTY_TO_DEFEND)
     assert "liability.indemnification" not in _ids(analyzer, cx.DEFENDS_ITSELF)
+
+
+# ---------------------------------------------------------------- Markdown with HTML inside
+
+def test_markdown_and_inline_html_read_as_the_rendered_page():
+    text = load_bytes(cx.MARKDOWN_TERMS.encode(), "terms.md").text
+    assert "<span" not in text and "</li>" not in text and "**" not in text and "](" not in text
+    assert "Governing Law: The State of Oregon" in text  # a Markdown key-terms row is "Label: value"
+    assert "\n(a) Provider will keep Customer Data confidential" in text  # the list item's mark as shown
+    assert "\n(b) Provider will not sell" in text
+    assert "governed by the Governing Law, as stated on the Cover Page." in text
+    assert '"Customer Data" means data' in text
+    index = TermIndex.build(text)
+    assert index.get("Customer Data") is not None and index.get("Breach Notice Period").days == 3
+    # a .txt file is shown as written, markup and all
+    assert "<span" in load_bytes(cx.MARKDOWN_TERMS.encode(), "terms.txt").text
+
+
+def test_markup_cleaning_leaves_placeholders_and_blanks_alone():
+    from contractscan.loaders.markup import looks_like_markup, plain_text
+
+    plain = "The <Customer Name> shall sign here: ________ on behalf of snake_case_name Ltd.\n"
+    assert not looks_like_markup(plain)
+    assert plain_text("# Terms\n\n" + plain) == "# Terms\n\n" + plain
+    assert plain_text("A *single* and _under_ mark, 5 * 3 and a_b_c.\n") == "A single and under mark, 5 * 3 and a_b_c.\n"
+
+
+def test_a_markdown_cover_page_gives_the_defined_terms_their_values(analyzer):
+    result = analyzer.scan(cx.MARKDOWN_TERMS.encode(), name="terms.md")
+    assert {c.value for c in result.clauses_for("governing_law")} == {"Oregon"}
+    notice = _one(result, "data_breach_notification")
+    assert notice.days == 3

@@ -6,6 +6,10 @@ from ..document import Document
 from ..errors import NoText, TooLarge, UnsupportedFormat
 from . import LoadOptions
 from .cleanup import normalise_text
+from .markup import looks_like_markup, plain_text
+
+# Markdown is text whose markup the reader does not see; a .txt file is shown as written, markup and all
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 # Bytes that never occur in text files (controls other than tab, newlines, form feed, escape).
 _BINARY = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32), 127])
@@ -46,6 +50,8 @@ def load_text(data: bytes, source: str, options: LoadOptions) -> Document:
     if len(data) > 4 * options.max_text_chars:  # even 4-byte UTF-8 would exceed it: refuse before decoding
         raise TooLarge(f"the text file is {len(data):,} bytes; the limit is {options.max_text_chars:,} characters")
     text = normalise_text(decode(data))
+    if source.lower().endswith(MARKDOWN_SUFFIXES) and looks_like_markup(text):
+        text = plain_text(text)  # Markdown (with HTML inside): read as the rendered page
     if not text.strip():
         raise NoText("the file contains no text")
     return Document(text=text, source=source, format="text")
