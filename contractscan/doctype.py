@@ -190,7 +190,7 @@ def _start_gate(pattern: re.Pattern[str]):
     return None if gate is None or "" in gate.strings else gate
 
 
-def count_matches(rx: re.Pattern[str], text: str) -> int:
+def count_matches(rx: re.Pattern[str], text: str, folded: str | None = None) -> int:
     """``len(rx.findall(text))``, trying the pattern only where a match can start.
 
     ``findall`` tries a cue at every character of the contract; the start gate (the strings
@@ -199,7 +199,10 @@ def count_matches(rx: re.Pattern[str], text: str) -> int:
     from .match.accel.prefixes import fold
 
     gate = _start_gate(rx)
-    folded = fold(text) if gate is not None else ""
+    if gate is None:
+        folded = ""
+    elif folded is None:
+        folded = fold(text)
     if gate is None or len(folded) != len(text):  # a letter whose lower case is longer: offsets differ
         return len(rx.findall(text))
     n, pos = 0, 0
@@ -221,7 +224,7 @@ class _Folded:
     def __init__(self, texts: list[str]) -> None:
         from .match.accel.prefixes import fold  # with the matcher, which loads spaCy
 
-        folded = [fold(t) for t in texts]
+        self.folded = folded = [fold(t) for t in texts]
         self.joined = "\n".join(folded)  # a needed word holds no white space: it never spans two
         self.starts = list(accumulate([0] + [len(f) + 1 for f in folded[:-1]]))
 
@@ -242,11 +245,11 @@ def _count_score(cue: Cue, texts: list[str], folded: _Folded | None = None) -> t
     a text lacking the cue's needed words is not searched (it cannot match; searching every
     heading and the whole contract with every cue was most of the time)."""
     needed = _needed_words(cue.regex) if folded is not None else ()
-    if needed:
-        assert folded is not None
-        keep = set.intersection(*(folded.holding(words) for words in needed))
-        texts = [texts[i] for i in sorted(keep)]
-    hits = sum(count_matches(cue.pattern, t) for t in texts)
+    if folded is None:
+        hits = sum(count_matches(cue.pattern, t) for t in texts)
+    else:  # folded once per document, not once per cue
+        keep = sorted(set.intersection(*(folded.holding(words) for words in needed))) if needed else range(len(texts))
+        hits = sum(count_matches(cue.pattern, texts[i], folded.folded[i]) for i in keep)
     cap = cue.max if cue.max is not None else cue.weight
     return min(cap, hits * cue.weight), hits
 

@@ -210,7 +210,8 @@ def segment(doc: Document) -> list[Passage]:
                 paragraphs.append((cur_start, cur_end, cur_kind, cur_num))
             cur_start, cur_kind, cur_num = lead, kind, num
         cur_end = s + len(raw.rstrip())
-        prev_line_end_punct = bool(re.search(r"[.;:]$", stripped)) or is_caps_heading or is_md_heading
+        # (``re.search(r"[.;:]$", stripped)``: a stripped line has no final line break)
+        prev_line_end_punct = stripped.endswith((".", ";", ":")) or is_caps_heading or is_md_heading
         after_md_heading = is_md_heading  # a Markdown heading is one line: the next starts a paragraph
         prev_stripped = stripped
     if cur_start is not None:

@@ -99,9 +99,10 @@ class Tokenizer:
         self._url = compile_regex(data["url"]).match
         self.specials: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in data["specials"].items()}
         # the special-case phrase matcher: first token -> [(tokens, special)]
-        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # (the tokens after the first as a list, which a slice of the token texts is compared with)
+        self._phrases: dict[str, list[tuple[int, list[str], str]]] = {}
         for special, toks in data["phrases"].items():
-            self._phrases.setdefault(toks[0], []).append((tuple(toks), special))
+            self._phrases.setdefault(toks[0], []).append((len(toks), list(toks[1:]), special))
         # the sentencizer's marks, kept in the same data file (``sentencizer`` reads them)
         self.punct_chars = frozenset(data["punct_chars"])
         self.phrase_starts = frozenset(self._phrases)
@@ -219,11 +220,10 @@ class Tokenizer:
         """spaCy's second pass: special cases found as a run of tokens (``_apply_special_cases``)."""
         phrases = self._phrases
         matches: list[tuple[int, int, str]] = []
-        n = len(toks)
-        for i, (_pos, t) in enumerate(toks):
-            for pattern, special in phrases.get(t, ()):
-                k = len(pattern)
-                if i + k <= n and all(toks[i + j][1] == pattern[j] for j in range(1, k)):
+        texts = [t for _p, t in toks]
+        for i in [i for i, t in enumerate(texts) if t in phrases]:
+            for k, rest, special in phrases[texts[i]]:
+                if texts[i + 1:i + k] == rest:  # (shorter, so unequal, when it would run past the end)
                     matches.append((i, i + k, special))
         if not matches:
             return toks
@@ -256,7 +256,11 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[Token]:
         """The tokens of ``text`` (``nlp.make_doc``)."""
-        return [Token(t, pos, i) for i, (pos, t) in enumerate(self.words(text))]
+        words = self.words(text)
+        if not words:
+            return []
+        offsets, texts = zip(*words)
+        return list(map(Token, texts, offsets, range(len(words))))
 
 
 def is_blank(nlp: object) -> bool:

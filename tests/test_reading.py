@@ -343,3 +343,17 @@ def test_a_markdown_cover_page_gives_the_defined_terms_their_values(analyzer):
     assert {c.value for c in result.clauses_for("governing_law")} == {"Oregon"}
     notice = _one(result, "data_breach_notification")
     assert notice.days == 3
+
+
+# ---------------------------------------------------------------- the issue 11 samples in both formats
+
+@pytest.mark.parametrize("build,name", [(cx.key_terms_docx, "order.docx"), (cx.key_terms_pdf, "order.pdf")],
+                         ids=["docx", "pdf"])
+def test_standard_terms_read_through_the_cover_page_in_docx_and_pdf(analyzer, build, name):
+    result = analyzer.scan(build(), name=name)
+    # "governed by the Governing Law" in the standard terms takes the cover page's state
+    laws = [c for c in result.clauses_for("governing_law") if "Governing Law" in c.text and ":" not in c.text]
+    assert laws and {c.value for c in laws} == {"Delaware"}
+    # "Sections 2, 3 and 5 survive": section 2 is Confidentiality, so it survives
+    assert "confidentiality" in result.present
+    assert "confidentiality.no_survival" not in [f.rule for f in result.findings]
