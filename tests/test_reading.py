@@ -242,6 +242,18 @@ def test_negated_and_permitted_triggers_are_not_the_clause(analyzer):
     assert "non_compete" in _ids(analyzer, cx.NON_COMPETE)  # the negation is the clause
 
 
+def test_a_lead_in_negates_or_permits_its_list_items(analyzer):
+    # "shall not be obliged to:" / "Nothing ... stops X from:" reach the items below them,
+    # whether an item is read alone or after its lead-in
+    assert "exclusivity" not in _ids(analyzer, cx.LEAD_IN_POLARITY)
+    assert "exclusivity" in _ids(analyzer, cx.LEAD_IN_DUTY)
+
+
+def test_greek_question_marks_read_as_semicolons():
+    doc = load_bytes(cx.GREEK_SEMICOLONS.encode("utf-8"), "greek.txt")
+    assert "\u037e" not in doc.text and "without consent; the Buyer" in doc.text
+
+
 def test_a_named_other_agreement_is_a_reference_not_the_clause(analyzer):
     found = _ids(analyzer, cx.NAMED_OTHER_AGREEMENT)
     assert "non_compete" not in found and "exclusivity" not in found

@@ -6,7 +6,11 @@ import re
 
 _SPACES = str.maketrans({"\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\t": " ",
                          "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\ufffe": "", "\ufeff": "",
-                         "\u00ad": "", "\x0c": "\n"})
+                         "\u00ad": "", "\x0c": "\n",
+                         # GREEK QUESTION MARK: canonically the same character as ';' (NFC maps it),
+                         # and what many PDFs printed from a browser hold for every semicolon; read
+                         # as such, it left clauses, list items and negation scopes uncut
+                         "\u037e": ";"})
 # str.translate looks every character up in a dict; a few str.replace calls (C scans, only
 # for characters present) give the same text about 100 times faster.
 _REPLACEMENTS = [(chr(k), v or "") for k, v in _SPACES.items()]

@@ -186,15 +186,36 @@ class PolarityVeto(_SentenceVeto):
 
     def read(self, candidate: Candidate, sentences: Sentences) -> bool:
         rule, si = candidate.rule, candidate.sentence
+        # A list item is negated or permitted by its lead-in ("X shall not be required to:" +
+        # "(a) maintain insurance"), whichever way the item was read: polarity is judged on the
+        # item after its lead-in, the colon that ends the lead-in not cutting the clause.
+        context = _lead_in_context(sentences, si)
         for reading in _regex_readings(candidate):
-            text = self.shared.text(sentences, si, reading.lead_in)
+            shift = 0 if reading.lead_in else len(context) - len(sentences.own[si])
             ok = []
             for s in _positive(self.shared.spans(sentences, candidate.rule_index, si, reading.lead_in)):
                 wanted = rule.patterns[s.pattern.index].polarity or rule.polarity
-                if wanted == "any" or _fits(self.shared.reader.polarity(text, s.start, s.end), wanted):
+                if wanted == "any" or _fits(self.shared.reader.polarity(context, s.start + shift, s.end + shift),
+                                            wanted):
                     ok.append(s)
             _keep(reading, ok, si)
         return not any(r.alive for r in candidate.readings)
+
+
+def _lead_in_context(sentences: Sentences, si: int) -> str:
+    """The sentence after its lead-ins (``full``), each lead-in's closing colon blanked so that
+    the lead-in's negation or permission reaches the item (same length, same offsets)."""
+    text = sentences.full[si]
+    chars = None
+    s = si
+    while s in sentences.lead_of:
+        lead = sentences.lead_of[s]
+        end = len(sentences.full[lead]) - 1
+        if end >= 0 and text[end] == ":":
+            chars = chars or list(text)
+            chars[end] = " "
+        s = lead
+    return "".join(chars) if chars else text
 
 
 def _fits(polarity: str, wanted: str) -> bool:
