@@ -138,6 +138,16 @@ def strict_analyzer(analyzer_with, tmp_path_factory):
     return analyzer_with(profile=strict_profile(tmp_path_factory.mktemp("profile")))
 
 
+@pytest.fixture()
+def contract(tmp_path) -> Path:
+    """The incomplete sample contract as a text file, c.txt (the adversarial tests' input)."""
+    from report_samples import INCOMPLETE, as_text
+
+    p = tmp_path / "c.txt"
+    p.write_text(as_text(INCOMPLETE), encoding="utf-8")
+    return p
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     """Run the CLI as a user would: a separate process, output captured."""
     if _current and _current[-1].get_closest_marker("slow") is None:
