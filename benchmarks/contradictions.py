@@ -66,7 +66,9 @@ ELEMENTS: dict[str, tuple[str, str]] = {
         # consent"); "may subcontract ... without the prior consent of" is the risk itself
         r"\b(?:not|no|never|nor|neither)\b[^.;]{0,100}\bwithout\b[^.;]{0,40}\b(?:consent|approval)\b"
         r"|\bwith the (?:\w+\s+){0,3}(?:consent|approval)\b|\bsubject to (?:\w+\s+){0,3}(?:consent|approval)\b"
-        r"|\b(?:requires?|required|obtain\w*|seek\w*|receiv\w+)\b[^.;]{0,40}\b(?:consent|approval)\b"
+        # ... but not a requirement waived: "need not obtain the Client's approval"
+        r"|(?<!need not )(?<!not need to )(?<!not required to )(?<!without any need to )(?<!without the need to )"
+        r"\b(?:requires?|required|obtain\w*|seek\w*|receiv\w+)\b[^.;]{0,40}\b(?:consent|approval)\b"
         r"|\b(?:consent|approval)\b[^.;]{0,20}\b(?:is|be|being) (?:first )?(?:required|obtained|given)\b",
     ),
     "hipaa.baa.permitted_uses": (

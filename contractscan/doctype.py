@@ -14,19 +14,19 @@ from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import cache
 from .errors import RuleError
 from .resources import data_dir
 from .results import DocumentType
-from .rules import SAFE_LOADER
+from .rules import _pydantic_version
 
 
 class Cue(BaseModel):
     """One regular expression and what it is worth when it fires."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     regex: str
     weight: float
@@ -52,13 +52,22 @@ class Cue(BaseModel):
 
 @lru_cache(maxsize=None)
 def _compiled(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.I | re.M)
+    return cache.compile_regex(regex, re.I | re.M)  # re.compile's pattern, its code from the disk cache
+
+
+# What reading each cue's regex gave (its needed words, its start gate), as loaded with the cue
+# file from the disk cache: parsing ~200 regexes again took a few tenths of a one-file run.
+_NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {}
+_GATES: dict[tuple[str, int], object] = {}
 
 
 @lru_cache(maxsize=None)
 def _needed_words(regex: str) -> tuple[tuple[str, ...], ...]:
     """Sets of words such that every match of the cue holds one word of each (in ``fold``-ed
     text), most selective first."""
+    known = _NEEDED.get(regex)
+    if known is not None:
+        return known
     # imported here: the speed-ups live with the matcher, which loads spaCy
     from .match.accel.literals import literal_options
 
@@ -67,7 +76,7 @@ def _needed_words(regex: str) -> tuple[tuple[str, ...], ...]:
 
 
 class TypeCues(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str
     description: str = ""
@@ -82,7 +91,7 @@ class TypeCues(BaseModel):
 
 
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     title_lines: int = 14
     title_max_words: int = 18
@@ -101,7 +110,7 @@ class Settings(BaseModel):
 class TypeRules(BaseModel):
     """The whole cue file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     settings: Settings = Field(default_factory=Settings)
     types: dict[str, TypeCues]
@@ -120,12 +129,37 @@ def cue_file() -> Path:
 
 @lru_cache(maxsize=4)
 def load_type_rules(path: str | None = None) -> TypeRules:
-    """The document-type cues (the built-in file unless ``path`` is given)."""
+    """The document-type cues (the built-in file unless ``path`` is given).
+
+    Kept in the cache on disk with what reading each cue's regex gives, keyed by the file's
+    bytes: parsing the file and its regexes is most of the first document's type detection."""
     p = Path(path) if path else cue_file()
     try:
-        raw = yaml.load(p.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        data = p.read_bytes()
+    except OSError as exc:
+        raise RuleError(f"{p}: cannot read document types: {exc}") from None
+    k = cache.key("doctype", str(p), data, cache.yaml_stamp(), _pydantic_version())
+    stored = cache.load("doctype", k)
+    if (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[0], TypeRules)
+            and isinstance(stored[1], dict) and isinstance(stored[2], dict)):
+        rules, needed, gates = stored
+        _NEEDED.update(needed)
+        _GATES.update(gates)
+        return rules
+    rules = _parse_type_rules(p, data)
+    cues = {c.regex for t in rules.types.values() for part in (t.title, t.opening, t.headings, t.body) for c in part}
+    needed = {rx: _needed_words(rx) for rx in cues}
+    gates = {(rx, _compiled(rx).flags): _start_gate(_compiled(rx)) for rx in cues}
+    cache.store("doctype", k, (rules, needed, gates))
+    cache.save()
+    return rules
+
+
+def _parse_type_rules(p: Path, data: bytes) -> TypeRules:
+    try:
+        raw = cache.load_yaml(data) or {}
         rules = TypeRules.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
+    except (UnicodeDecodeError, cache.BadYAML) as exc:
         raise RuleError(f"{p}: cannot read document types: {exc}") from None
     except ValidationError as exc:
         msgs = [f"{p}: field {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
@@ -157,7 +191,7 @@ def title_lines(text: str, settings: Settings) -> list[str]:
         words = line.split()
         lower = sum(1 for w in words if w[:1].islower() and w.lower() not in _SMALL_WORDS)
         if (len(words) > settings.title_max_words or lower >= settings.title_max_lower_words
-                or _NUMBERED.match(line) or (len(words) >= 5 and re.match(settings.body_start, line, re.I))):
+                or _NUMBERED.match(line) or (len(words) >= 5 and cache.compile_regex(settings.body_start, re.I).match(line))):
             break  # the body has begun: a numbered clause or a sentence
         out.append(line)
         if len(out) >= settings.title_lines:
@@ -167,7 +201,7 @@ def title_lines(text: str, settings: Settings) -> list[str]:
 
 def _title_score(cue: Cue, lines: list[str], settings: Settings,
                  taken: set[int] = frozenset()) -> tuple[float, str | None]:  # type: ignore[assignment]
-    reference = re.compile(settings.title_reference, re.I)
+    reference = cache.compile_regex(settings.title_reference, re.I)
     for i, line in enumerate(lines):
         m = cue.pattern.search(line)
         if not m or (cue.generic and i in taken):
@@ -184,6 +218,9 @@ def _title_score(cue: Cue, lines: list[str], settings: Settings,
 
 @lru_cache(maxsize=None)
 def _start_gate(pattern: re.Pattern[str]):
+    known = _GATES.get((pattern.pattern, pattern.flags), False)
+    if known is not False:
+        return known
     from .match.accel.prefixes import start_gate  # with the matcher, which loads spaCy
 
     gate = start_gate(pattern.pattern, pattern.flags)

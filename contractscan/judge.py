@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from . import cache
 from .document import Document
 from .profiles import Profile
 from .results import ClauseMatch, Evidence, Finding, by_strength
@@ -105,7 +106,7 @@ def judge(
 def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profile, text: str,
                 sections: SectionIndex | None = None) -> Finding | None:
     if risk.only_if:
-        mine = [m for m in mine if re.search(risk.only_if, m.text, re.I)]
+        mine = [m for m in mine if cache.compile_regex(risk.only_if, re.I).search(m.text)]
         if not mine:
             return None
     evidence = mine
@@ -126,7 +127,7 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
             hit, evidence = bool(bad), bad
     elif risk.when == "pattern_absent":
         where = text if risk.scope == "document" else " ".join(m.text for m in mine)
-        hit = re.search(risk.regex or "", " ".join(where.split()), re.I) is None
+        hit = cache.compile_regex(risk.regex or "", re.I).search(" ".join(where.split())) is None
         if hit and risk.referenced_by:
             # "Sections 7, 8 and 12 survive termination": the clause's own section is cited, or
             # a cited section is (or holds) this clause, by its title or what was found in it
@@ -134,7 +135,8 @@ def _check_risk(risk: Risk, rule: Rule, mine: list[ClauseMatch], profile: Profil
             hit = not (_own_numbers(mine) & cited
                        or (sections is not None and rule.id in sections.families_of(cited)))
     elif risk.when == "pattern_present":
-        bad = [m for m in mine if re.search(risk.regex or "", m.text, re.I)]
+        search = cache.compile_regex(risk.regex or "", re.I).search  # the rule's regexes: from the disk cache
+        bad = [m for m in mine if search(m.text)]
         hit, evidence = bool(bad), bad
     if not hit:
         return None
@@ -168,7 +170,7 @@ def _cited_numbers(regex: str, text: str) -> set[str]:
     """Section numbers cited in the sentences where ``regex`` matches."""
     flat = " ".join(text.split())
     out: set[str] = set()
-    for m in re.finditer(regex, flat, re.I):
+    for m in cache.compile_regex(regex, re.I).finditer(flat):
         lo, hi = max(0, m.start() - 500), min(len(flat), m.end() + 300)
         window = flat[lo:hi]
         start = 0

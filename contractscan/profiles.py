@@ -7,12 +7,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from . import cache
 from .errors import RuleError
 from .resources import data_dir
-from .rules import CLAUSE_ID, SAFE_LOADER
+from .rules import CLAUSE_ID
 from .severity import Severity
 
 if TYPE_CHECKING:
@@ -93,10 +93,10 @@ def builtin_profiles() -> dict[str, Path]:
 
 def _read(path: Path) -> Profile:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
+        raw = cache.load_yaml(path.read_bytes()) or {}
     except FileNotFoundError:
         raise RuleError(f"{path}: no such profile file") from None
-    except yaml.YAMLError as exc:
+    except cache.BadYAML as exc:
         raise RuleError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise RuleError(f"{path}: a profile is a mapping with name and require")

@@ -19,7 +19,6 @@ from typing import Literal
 
 from typing import TYPE_CHECKING
 
-import yaml
 
 from .resources import data_dir
 from .segment import Passage, _looks_like_title
@@ -348,10 +347,9 @@ def _lead_tokens(doc) -> int:
 
 @lru_cache(maxsize=1)
 def _load_spec() -> dict:
-    from .rules import SAFE_LOADER
+    from . import cache
 
-    path = data_dir() / "rules" / "reading" / "reading.yaml"
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+    return cache.load_yaml((data_dir() / "rules" / "reading" / "reading.yaml").read_bytes())
 
 
 _ITEM_MARK = re.compile(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|(?P<digits>\d{1,2}))\)\s")

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import cache
@@ -24,8 +23,14 @@ from .errors import RuleError
 from .resources import data_dir
 from .severity import Severity
 
-# libyaml's safe loader where PyYAML was built with it: ten times faster, same documents.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def __getattr__(name: str) -> Any:
+    # SAFE_LOADER: libyaml's safe loader where PyYAML was built with it (``cache.yaml_loader``),
+    # looked up on first use: PyYAML is imported only when a YAML file is parsed, not read
+    # from the cache
+    if name == "SAFE_LOADER":
+        return cache.yaml_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 CLAUSE_ID = re.compile(r"^[a-z][a-z_]*(?:\.[a-z][a-z_]*)*$")
 
@@ -289,8 +294,10 @@ def expand_vocab(item: Any, vocab: dict[str, str], where: str) -> Any:
 
 def load_rule_file(path: str | Path) -> list[Rule]:
     path = Path(path)
+    import yaml
+
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=cache.yaml_loader())
     except FileNotFoundError:
         raise RuleError(f"{path}: no such rule file") from None
     except yaml.YAMLError as exc:
@@ -330,7 +337,7 @@ def load_rules(extra: list[str | Path] | None = None, builtin: bool = True) -> l
     The rules parsed from the same file names and bytes are kept for the process and in the
     cache on disk (``cache``): parsing and validating them is most of a process's start."""
     files = (builtin_rule_files() if builtin else []) + [Path(p) for p in (extra or [])]
-    parts: list[str | bytes] = ["rules", str(yaml.__version__), _pydantic_version()]
+    parts: list[str | bytes] = ["rules", cache.yaml_stamp(), _pydantic_version()]
     for f in files:
         try:
             parts += [str(f), f.read_bytes()]

@@ -124,6 +124,10 @@ class Sentencizer:
             pos += len(t)
         if not tokenizer.phrase_starts.isdisjoint(toks) and tokenizer.special_phrases(chunk, words) != words:
             self._risky.add(chunk)
+        if chunk.isalpha() and chunk.isascii():
+            # letters only, so every token is (none is punctuation or a mark): the run starts a
+            # sentence at its first token when a mark is open, and leaves none open
+            return ((), False), ((0,), False)
         out = []
         for seen in (False, True):
             found, still_open = _sentence_starts(words, self.punct_chars, seen)

@@ -12,9 +12,12 @@ _NUM_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
     "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a": 1, "an": 1,
+    # ordinals: "no later than the tenth (10th) business day after discovery"
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "sixtieth": 60,
 }
 _DURATION = re.compile(
-    r"(?P<num>\d{1,4}|(?:[a-z]+[\s-]?){1,3}?)[\s-]*(?:\(\s*(?P<paren>\d{1,4})\s*\)[\s-]*)?"
+    r"(?P<num>\d{1,4}(?:st|nd|rd|th)?|(?:[a-z]+[\s-]?){1,3}?)[\s-]*(?:\(\s*(?P<paren>\d{1,4})(?:st|nd|rd|th)?\s*\)[\s-]*)?"
     r"(?P<unit>(?:(?:business|calendar|working)[\s-])?day|week|month|year|hour|hr)s?\b",
     re.I,
 )
@@ -31,8 +34,8 @@ def words_to_number(words: str) -> int | None:
             continue
         if w == "and" and seen:
             continue  # "one hundred and eighty"
-        if w.isdigit():
-            total += int(w)
+        if w.rstrip("stndrh").isdigit() and w[:1].isdigit():  # "10" or "10th"
+            total += int(w.rstrip("stndrh"))
             seen = True
         elif w == "hundred" and seen:
             total *= 100

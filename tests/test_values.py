@@ -31,6 +31,10 @@ from contractscan.values import normalise_jurisdiction, recase_all_caps, to_days
         ("ten (10) business-days", 10),
         ("72-hours", 3),
         ("give a thirty day notice", 30),
+        # an ordinal deadline: "no later than the tenth (10th) business day after discovery"
+        ("tenth (10th) business day", 10),
+        ("the 5th business day", 5),
+        ("third business day", 3),
         ("no period at all", None),
     ],
 )

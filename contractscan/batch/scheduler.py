@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -174,9 +175,14 @@ def _give_up(pending: Iterable[Pending], settings: ScanSettings, record: Callabl
 
 
 def _batch_failure(exc: BaseException) -> bool:
-    from concurrent.futures.process import BrokenProcessPool
+    return _broken_pool(exc) or isinstance(exc, (ContractScanError, ValueError))
 
-    return isinstance(exc, (BrokenProcessPool, ContractScanError, ValueError))
+
+def _broken_pool(exc: BaseException) -> bool:
+    """A worker pool broke. Only a process pool raises that, and its module is imported with
+    it: a scan in this process does not import it (~10 ms) to ask."""
+    process = sys.modules.get("concurrent.futures.process")
+    return process is not None and isinstance(exc, process.BrokenProcessPool)
 
 
 def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings, store: ResultStore | None,
@@ -206,19 +212,17 @@ def _prepare(name: str, failed_result: ScanResult | None, settings: ScanSettings
 
 def _settle(head: Pending, runner: Runner | None, pending: Iterable[Pending], settings: ScanSettings) -> bool:
     """Turn a finished future into its result; False if the pool had to be rebuilt."""
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         outcome = head.future.result()
-    except BrokenProcessPool:
-        assert runner is not None
-        runner.recover(pending, settings.profile.name)
-        return False
     except (ContractScanError, ValueError) as exc:
         raise exc from None  # the pipeline could not be built (a bad rule, a missing model)
     except WorkersLost as exc:
         outcome = Outcome(failed(head.job.name, settings.profile.name, "io_error", str(exc)).model_dump_json())
     except Exception as exc:
+        if _broken_pool(exc):
+            assert runner is not None
+            runner.recover(pending, settings.profile.name)
+            return False
         if settings.debug:
             raise
         from ..scanner import classify_exception

@@ -380,7 +380,7 @@ def load_pdf(data: bytes, source: str, options: LoadOptions) -> Document:
                    page_count=len(pages), warnings=warnings, unreadable_pages=empty,
                    ocr_pages=sorted(read) if have_ocr else [])
     doc.noise = _find_noise(pages, starts)
-    if options.ocr_correct:
+    if options.ocr_correct and doc.ocr_pages:  # not imported for a born-digital PDF
         from .ocrfix import corrections
 
         for n in doc.ocr_pages:
