@@ -194,6 +194,10 @@ def segment(doc: Document) -> list[Passage]:
                 and not re.search(r"[;:,.]$|\b(?:and|or)$", text[cur_start:cur_end].rstrip())
             ):
                 kind = num = None
+        if kind == "paren" and cur_start is not None and _continues_inline(text[cur_start:cur_end], num):
+            # "EXCEPT (A) FOR FRAUD, (B) FOR ...,\n(C) AS PROVIDED ...": a line break before the next
+            # mark of a list running inside the sentence is a wrapped line, not a new item
+            kind = num = None
         if kind == "section" and not prev_line_end_punct and cur_start is not None \
                 and not stripped[m.end():][:1].isupper():
             # "... at least as protective as this\nSection 8; and (c) ..." is a wrapped cross-reference
@@ -282,6 +286,33 @@ def segment(doc: Document) -> list[Passage]:
         )
     _mark_tables_of_contents(clauses)
     return clauses
+
+
+_ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+
+
+def _previous_mark(num: str) -> list[str]:
+    """The marks that come just before ``num`` in a list ("c" -> "b"; "iii" -> "ii"; "3" -> "2")."""
+    low = num.lower()
+    out = []
+    if low.isdigit() and int(low) > 1:
+        out.append(str(int(low) - 1))
+    if low in _ROMANS[1:]:
+        out.append(_ROMANS[_ROMANS.index(low) - 1])
+    if len(low) == 1 and "b" <= low <= "z":
+        out.append(chr(ord(low) - 1))
+    return [m.upper() if num.isupper() else m for m in out]
+
+
+def _continues_inline(paragraph: str, num: str) -> bool:
+    """Whether the list mark ``(num)`` at a line start continues a list written inside the
+    paragraph's sentence: its previous mark stands inside the paragraph (not at its start)
+    and no sentence ended after it."""
+    for prev in _previous_mark(num):
+        at = paragraph.rfind(f"({prev})", 1)
+        if at > 0 and paragraph[at - 1].isspace() and not re.search(r"[.:](?:\s|$)", paragraph[at:]):
+            return True
+    return False
 
 
 _SENTENCE_END = re.compile(r"[.;:,?!)\]]$")

@@ -147,6 +147,11 @@ class Tokenizer:
         hit = self.specials.get(span)
         if hit is not None:
             return hit
+        if span.isalpha() and span.isascii():
+            # No prefix, suffix or infix rule of spaCy's English takes a letter (each needs a
+            # mark, a digit or a symbol) and no URL is letters alone: a word is one token
+            # (checked against the rules by tests/test_tokens.py)
+            return (span,)
         cached = self._cache.get(span)
         if cached is None:
             cached = self._cache[span] = self._tokenize(span)

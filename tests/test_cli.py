@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, run_cli
@@ -96,3 +98,39 @@ def test_readme_rule_example_passes_rules_check(tmp_path):
     f.write_text(block)
     p = run_cli("rules", "check", str(f))
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_pydantic_plugin_loader_stand_in_answers_as_pydantic(monkeypatch):
+    """With plugins off the CLI stands in for pydantic's plugin loader (its import pulls in
+    importlib.metadata, ~40 ms of a one-file run): no plugins; turned on, the real one answers."""
+    import sys
+
+    from contractscan import cli
+
+    name = "pydantic.plugin._loader"
+    real = sys.modules.get(name)
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    cli._skip_plugin_loader()
+    stand_in = sys.modules[name]
+    assert stand_in is not real and tuple(stand_in.get_plugins()) == ()
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "some-plugin-name")
+    assert [type(p) for p in stand_in.get_plugins()] == [type(p) for p in real.get_plugins()]
+    assert sys.modules[name] is not stand_in  # the real loader, from now on
+
+
+@pytest.mark.slow
+def test_one_file_scan_imports_no_plugin_machinery(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import runpy, sys; sys.argv = ['contractscan', 'samples/lab_services_incomplete.pdf', '--format', "
+            "'json', '-o', sys.argv[1]]\ntry:\n    runpy.run_module('contractscan', run_name='__main__')\n"
+            "except SystemExit:\n    pass\nprint(sorted(m for m in ('importlib.metadata', 'yaml', "
+            "'concurrent.futures.process', 'contractscan.loaders.ocrfix') if m in sys.modules))")
+    root = Path(__file__).resolve().parent.parent
+    for _ in range(2):  # the first run may fill the cache on disk (and parse YAML to do so)
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "r.json")], capture_output=True,
+                             text=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.stdout.strip().endswith("[]"), out.stdout + out.stderr
+    assert (tmp_path / "r.json").stat().st_size > 0

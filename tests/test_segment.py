@@ -140,3 +140,16 @@ def test_markdown_headings_are_headings_in_any_case():
     body = next(p for p in passages if "capped" in p.text)
     assert body.section == "Reseller terms > 9. Limitation of liability"
     assert next(p for p in passages if "six years" in p.text).headings[-1] == "Data we keep"
+
+
+def test_a_list_running_inside_a_sentence_is_not_cut_at_a_line_break():
+    # a line break before "(C)" of an inline list "(A) ..., (B) ...," continues the sentence; a
+    # list whose marks each start a line stays a list (issue 15 class 8)
+    text = ("9.2 Losses. EXCEPT (A) FOR A PARTY'S FRAUD, (B) FOR A BREACH OF SECTION 7,\n"
+            "(C) AS STATED IN SECTION 4, NEITHER PARTY SHALL BE LIABLE FOR LOST PROFITS.\n"
+            "9.3 The Vendor shall:\n(a) keep records;\n(b) report monthly.\n")
+    clauses = segment(Document(text=text))
+    losses = _by_start(clauses, "9.2 Losses")
+    assert "(C) AS STATED" in losses.text and losses.text.rstrip().endswith("LOST PROFITS.")
+    assert _by_start(clauses, "(b) report").number == "(b)"
+    assert _by_start(clauses, "(a) keep").number == "(a)"

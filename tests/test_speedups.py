@@ -62,3 +62,25 @@ def test_to_days_gate_keeps_every_duration(text):
         return None
 
     assert values.to_days(text) == plain(text)
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("abc .;\n\x00")), max_size=12), max_size=12),
+       st.lists(st.text(alphabet=st.sampled_from(list("abc .\x00")), min_size=1, max_size=4), min_size=1, max_size=40))
+def test_literal_index_answers_alike_before_and_after_its_word_map(parts, literals):
+    """A literal is looked for in the text itself for the first few, in the word map after:
+    the same sentences either way."""
+    from contractscan.match.accel.index import LiteralIndex
+
+    text, starts, ends = "", [], []
+    for p in parts:  # sentences separated by a space, some touching
+        starts.append(len(text))
+        text += p
+        ends.append(len(text))
+        text += " " if len(p) % 2 else ""
+    scanning = LiteralIndex(text, starts, ends)
+    words = LiteralIndex(text, starts, ends)
+    words._build_words()
+    for lit in literals:
+        expected = {si for si, (s, e) in enumerate(zip(starts, ends)) if lit in text[s:e]}
+        assert scanning.sentences(lit) == words.sentences(lit) == expected, lit

@@ -139,6 +139,26 @@ def test_any_text(spacy_nlp, text):
     _same(spacy_nlp, text)
 
 
+@settings(max_examples=examples(300), deadline=None)
+@given(word=st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), min_size=1,
+                    max_size=14))
+def test_a_word_of_letters_is_one_token_without_the_affix_rules(word):
+    """``Tokenizer.chunk`` answers a word of ASCII letters without the affix and infix regexes:
+    they never split one (nor does the URL rule take one)."""
+    tok = english()
+    assert tok._tokenize(word) == tok.specials.get(word, (word,)) == tok.chunk(word)
+
+
+def test_the_rules_words_are_one_token_without_the_affix_rules():
+    tok = english()
+    words = {w for p in (ROOT / "rules").rglob("*.yaml") for w in re.findall(r"[A-Za-z]+", p.read_text("utf-8"))}
+    words |= {w for k in tok.specials for w in re.findall(r"[A-Za-z]+", k)}
+    words |= {"US", "km", "am", "pm", "vs", "etc", "Inc", "Ltd", "Co", "No", "St", "Mr", "http", "www", "com", "localhost"}
+    assert len(words) > 1000
+    for w in words:
+        assert tok._tokenize(w) == tok.specials.get(w, (w,)) == tok.chunk(w), w
+
+
 def test_token_attributes(spacy_nlp):
     text = "Twenty-one (21) first 3rd 1/2 +5 -- “quoted” x"
     ours = english().tokens(text)

@@ -15,8 +15,18 @@ class LiteralIndex:
     text), each of which knows its sentences, instead of in the whole text: hundreds
     of literals are looked up per document, half of them absent."""
 
+    # Up to this many literals are looked for in the text itself, one C scan each: with the
+    # Hyperscan filter judging nearly every pattern, a document asks for a handful, and
+    # building the word map for those cost more than all of the search's ``re`` calls.
+    _SCANS_BEFORE_WORDS = 32
+
     def __init__(self, lowered: str, starts: list[int], ends: list[int]) -> None:
         self.lowered, self.starts, self.ends = lowered, starts, ends
+        self._cache: dict[str, set[int]] = {}
+        self._words: str | None = None  # the distinct words, once the word map is built
+
+    def _build_words(self) -> None:
+        lowered, starts, ends = self.lowered, self.starts, self.ends
         by_word: dict[str, list[int]] = {}
         for si, (s, e) in enumerate(zip(starts, ends)):
             for word in set(lowered[s:e].split()):
@@ -28,13 +38,15 @@ class LiteralIndex:
             self._offsets.append(pos)
             pos += len(word) + 1
         self._words = "\x00".join(by_word)
-        self._cache: dict[str, set[int]] = {}
 
     def sentences(self, lit: str) -> set[int]:
+        """The sentences holding ``lit`` (the same set whichever way it is looked up)."""
         found = self._cache.get(lit)
         if found is None:
-            found = self._cache[lit] = (self._in_words(lit) if lit and not _SPACE_OR_NUL.search(lit)
-                                        else self._in_text(lit))
+            if self._words is None and len(self._cache) >= self._SCANS_BEFORE_WORDS:
+                self._build_words()
+            in_words = self._words is not None and lit and not _SPACE_OR_NUL.search(lit)
+            found = self._cache[lit] = self._in_words(lit) if in_words else self._in_text(lit)
         return found
 
     def holding_any(self, literals: tuple[str, ...] | None) -> list[int]:
@@ -47,6 +59,8 @@ class LiteralIndex:
         return sorted(found)
 
     def _in_words(self, lit: str) -> set[int]:
+        """A literal without a space: look in the distinct words, each of which knows its sentences."""
+        assert self._words is not None
         hits: set[int] = set()
         i = self._words.find(lit)
         while i >= 0:
@@ -57,7 +71,8 @@ class LiteralIndex:
         return hits
 
     def _in_text(self, lit: str) -> set[int]:
-        """A literal with a space in it: search the text, keeping hits inside one sentence."""
+        """Search the text, keeping hits inside one sentence (a literal with a space in it, or
+        any literal before the word map is built)."""
         hits: set[int] = set()
         lowered, starts, ends = self.lowered, self.starts, self.ends
         i = lowered.find(lit)
