@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .cache import compile_regex
 from . import cache
 from .errors import RuleError
 from .resources import data_dir
@@ -169,11 +170,11 @@ def _parse_type_rules(p: Path, data: bytes) -> TypeRules:
     return rules
 
 
-_NUMBERED = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?\s+\S|(?:article|section)\s+[\dIVX]+\b)", re.I)
-_TOC_END = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
+_NUMBERED = compile_regex(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]?\s+\S|(?:article|section)\s+[\dIVX]+\b)", re.I)
+_TOC_END = compile_regex(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
 _SMALL_WORDS = frozenset("a an and as at by for from in of on or the to with".split())
-_CONTENTS = re.compile(r"^(?:table of )?contents$", re.I)
-_MARKUP = re.compile(r"^[#>*\s|_-]+|[*_|]+$")
+_CONTENTS = compile_regex(r"^(?:table of )?contents$", re.I)
+_MARKUP = compile_regex(r"^[#>*\s|_-]+|[*_|]+$")
 
 
 def title_lines(text: str, settings: Settings) -> list[str]:

@@ -20,6 +20,7 @@ from typing import Literal
 from typing import TYPE_CHECKING
 
 
+from .cache import compile_regex
 from .resources import data_dir
 from .segment import Passage, _looks_like_title
 from .token_patterns import TokenPatterns, UnsupportedPattern
@@ -34,7 +35,7 @@ ROLES: tuple[str, ...] = ("operative", "heading", "definition", "recital", "repr
 Polarity = Literal["positive", "negative", "permission"]
 
 # '1.3 "Client Data" means', 'As used herein, the term "X" shall mean', 'Affiliate means', '"X" (as defined below) includes'
-_DEFINITION = re.compile(
+_DEFINITION = compile_regex(
     r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?(?:(?:as used (?:herein|in this \w+)|for (?:the )?purposes? of this \w+(?: \w+)?),?\s*)?"
     r"(?:the (?:terms?|words?|expressions?)\s+)?"
     r"(?:[\"“'‘][^\"”’]{1,80}[\"”’]|(?-i:[A-Z][\w’'-]*)(?:\s+(?:of|and|or|(?-i:[A-Z][\w’'-]*))){0,5}"
@@ -45,16 +46,16 @@ _DEFINITION = re.compile(
     re.I,
 )
 # a lead-in whose items are the parts of a definition: '"Services" means:' / 'includes the following:'
-_DEFINING_LEAD = re.compile(r"\b(?:means|shall mean|includes|shall include|refers to)\b[^.;]{0,40}:\s*$", re.I)
-_RECITAL_HEADING = re.compile(r"\b(?:recitals?|background|preamble|witnesseth)\b", re.I)
-_NUMBER_PREFIX = re.compile(
+_DEFINING_LEAD = compile_regex(r"\b(?:means|shall mean|includes|shall include|refers to)\b[^.;]{0,40}:\s*$", re.I)
+_RECITAL_HEADING = compile_regex(r"\b(?:recitals?|background|preamble|witnesseth)\b", re.I)
+_NUMBER_PREFIX = compile_regex(
     r"^\s*(?:(?:section|article|clause|§)\s*)?(?:\d{1,3}(?:[.\u00b7]\d{1,3})*|[ivxlc]{1,6}|[a-z])?[.)\u00b7]?"
     r"(?:\s+|(?<=\d)(?=(?-i:[A-Z][a-z])))", re.I)  # "2.6Target Exclusivity.": the space lost in extraction
 # a contents line ends in its page number: "11.3 Termination Upon a Change of Control ..... 36"
-_PAGE_NUMBER = re.compile(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$")
-_OPERATIVE = re.compile(r"\b(?:shall|will|must|agrees?|may|covenants?|undertakes?)\b", re.I)
-_LABEL_VALUE = re.compile(r"\S\s*(?::|\s[-–—])\s*\S")
-_MODAL = re.compile(r"\b(?:shall|will|must|may|agrees?|is|are|be|not|can|hereby)\b", re.I)
+_PAGE_NUMBER = compile_regex(r"(?:\s*\.{2,}\s*|\s+)\d{1,3}$")
+_OPERATIVE = compile_regex(r"\b(?:shall|will|must|agrees?|may|covenants?|undertakes?)\b", re.I)
+_LABEL_VALUE = compile_regex(r"\S\s*(?::|\s[-–—])\s*\S")
+_MODAL = compile_regex(r"\b(?:shall|will|must|may|agrees?|is|are|be|not|can|hereby)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class Reader:
         # pattern has no words)
         self._role_gate = None if "" in gate else frozenset(w for w in gate if w.isalpha())
         self._role_chars = tuple(w for w in gate if w and not w.isalpha())
-        self.references = {k: re.compile(v) for k, v in spec["references"].items()}
+        self.references = {k: compile_regex(v) for k, v in spec["references"].items()}
         self._reference_gates = {k: tuple(spec.get("reference_gates", {}).get(k, ())) for k in self.references}
         self._docs: dict[str, object] = {}
         self.generic = frozenset(spec["generic_names"])
@@ -275,10 +276,10 @@ class Reader:
         return None
 
 
-_SELF = re.compile(r"^[^\n]{0,80}?\(\s*(?:the|this)?\s*[\"“](?:Agreement|Contract)[\"”]")
+_SELF = compile_regex(r"^[^\n]{0,80}?\(\s*(?:the|this)?\s*[\"“](?:Agreement|Contract)[\"”]")
 
 
-_WORDS = re.compile(r"[a-z]+")
+_WORDS = compile_regex(r"[a-z]+")
 _DEFINING_WORDS = ("mean", "includ", "refer", "defined")
 _COMMON = frozenset("a all an and any are as at be by each for from has have in is it may not of on or shall such "
                     "the this that to will with".split())
@@ -352,8 +353,8 @@ def _load_spec() -> dict:
     return cache.load_yaml((data_dir() / "rules" / "reading" / "reading.yaml").read_bytes())
 
 
-_ITEM_MARK = re.compile(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|(?P<digits>\d{1,2}))\)\s")
-_NUMBER_WORD_BEFORE = re.compile(
+_ITEM_MARK = compile_regex(r";\s*(?:and|or)?\s*|\s\((?:[a-z]{1,2}|[ivx]{1,5}|(?P<digits>\d{1,2}))\)\s")
+_NUMBER_WORD_BEFORE = compile_regex(
     r"(?i)\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)$")
 

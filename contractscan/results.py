@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, SerializerFunctionWrapHandler, field_validator, model_serializer
 
+from .cache import compile_regex
 from .escapes import printable
 from .severity import Severity
 
@@ -50,10 +51,10 @@ class ClauseMatch(BaseModel):
 
 
 # A sentence that binds or entitles someone: a heading, a bare definition or a checkbox line does not.
-_OPERATIVE = re.compile(
+_OPERATIVE = compile_regex(
     r"\b(?:shall|will|must|may|agrees?|undertakes?|covenants?|warrants?|represents?|acknowledges?|hereby|"
     r"is|are|be|has|have|will not|cannot|can|entitled|liable|responsible|required|obliged|governed)\b", re.I)
-_DEFINES = re.compile(
+_DEFINES = compile_regex(
     r"^\s*(?:[\d.()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
     r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b", re.I)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .cache import compile_regex
 from .document import Document
 
 _ROMAN = r"(?:[IVXLC]{1,7}|[ivxlc]{1,7})"
@@ -18,15 +19,15 @@ _ROMAN = r"(?:[IVXLC]{1,7}|[ivxlc]{1,7})"
 _NUMBERING = [
     # "ARTICLE 11, NEITHER PARTY ..." or "Section 8.1, the Supplier ...": a citation that a line
     # break put at the start of a line, inside a sentence, not a heading (a comma or ';' follows)
-    ("article", re.compile(rf"^(?:ARTICLE|Article)\s+(?![\dIVXLCivxlc]+\s*[,;])(?P<num>\d{{1,3}}|{_ROMAN})\b[.:\-–—]?\s*")),
-    ("section", re.compile(r"^(?:SECTION|Section|§)\s*(?![\d.]+\s*[,;])(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})\b[.:\-–—]?\s*")),
-    ("decimal", re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,3})\.?(?=\s)\s*")),
-    ("number", re.compile(r"^(?P<num>\d{1,3})[.)](?=\s)\s*")),
-    ("paren", re.compile(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
-    ("letter", re.compile(r"^(?P<num>[a-zA-Z])[.)](?=\s)\s*")),
+    ("article", compile_regex(rf"^(?:ARTICLE|Article)\s+(?![\dIVXLCivxlc]+\s*[,;])(?P<num>\d{{1,3}}|{_ROMAN})\b[.:\-–—]?\s*")),
+    ("section", compile_regex(r"^(?:SECTION|Section|§)\s*(?![\d.]+\s*[,;])(?P<num>\d{1,3}(?:\.\d{1,3}){0,3})\b[.:\-–—]?\s*")),
+    ("decimal", compile_regex(r"^(?P<num>\d{1,3}(?:\.\d{1,3}){1,3})\.?(?=\s)\s*")),
+    ("number", compile_regex(r"^(?P<num>\d{1,3})[.)](?=\s)\s*")),
+    ("paren", compile_regex(rf"^\((?P<num>[a-zA-Z]{{1,2}}|\d{{1,3}}|{_ROMAN})\)\s*")),
+    ("letter", compile_regex(r"^(?P<num>[a-zA-Z])[.)](?=\s)\s*")),
     # a bullet: a list item like "(a)", read after its lead-in ("... if it:" / "• becomes aware
     # of a breach"). A glyph always marks one; "-", "*", "–" and Word's "o" only with a space after
-    ("bullet", re.compile(r"^(?P<num>[•●▪◦‣∙■□➢►❖✓]|[-*–o](?=\s))\s*")),
+    ("bullet", compile_regex(r"^(?P<num>[•●▪◦‣∙■□➢►❖✓]|[-*–o](?=\s))\s*")),
 ]
 # Bullet marks that could also be a dash or a letter starting a wrapped line
 _WEAK_BULLETS = frozenset("-*–o")
@@ -34,13 +35,13 @@ _WEAK_BULLETS = frozenset("-*–o")
 SECTION_NUMBER = r"\d{1,3}(?:\.\d{1,3})*"
 # An outline label as passages carry it ("Article IV", "Section 8.1", "8.1", "8"), read back to
 # the bare number a citation names ("Section 8.1" -> "8.1"): see ``cited_number``.
-_LABEL_NUMBER = re.compile(rf"(?:Article|Section)?\s*({SECTION_NUMBER}|[IVXLC]{{1,7}})\.?$", re.I)
-_TITLE_WORD = re.compile(r"^(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|by|with|a|an|as|upon|&|-|—|–)$")
-_HEADING_END = re.compile(r"^(?P<head>[^.:;]{2,80}?)(?:[.:]|\s[-–—]\s?)(?=\s|$)")
-_RULE_LINE = re.compile(r"^[-_=*\s]{3,}$")
-_TOC_LINE = re.compile(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
+_LABEL_NUMBER = compile_regex(rf"(?:Article|Section)?\s*({SECTION_NUMBER}|[IVXLC]{{1,7}})\.?$", re.I)
+_TITLE_WORD = compile_regex(r"^(?:[A-Z][\w'’/&-]*|of|and|or|the|to|for|in|on|by|with|a|an|as|upon|&|-|—|–)$")
+_HEADING_END = compile_regex(r"^(?P<head>[^.:;]{2,80}?)(?:[.:]|\s[-–—]\s?)(?=\s|$)")
+_RULE_LINE = compile_regex(r"^[-_=*\s]{3,}$")
+_TOC_LINE = compile_regex(r"(?:\.{4,}|\s{3,}|\t)\s*\d{1,3}\s*$")
 # A Markdown heading line ("## 9. Limitation of liability", "### Privacy"): a heading whatever its case
-_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<inner>\S.*)$")
+_MD_HEADING = compile_regex(r"^(?P<hashes>#{1,6})\s+(?P<inner>\S.*)$")
 
 
 @dataclass
@@ -63,10 +64,10 @@ class Passage:
 Clause = Passage  # the 0.1 name, kept for one release: "clause" now means a clause type only
 
 
-_DANGLING = re.compile(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
+_DANGLING = compile_regex(r"\b(?:THE|OF|AND|OR|TO|A|AN|IN|FOR|BY|WITH|ANY|ITS|THAT|SUCH|BE|SHALL|WILL|NOT)[,]?$")
 
 
-_CAPS_RUN_IN = re.compile(r"^([A-Z0-9 ,;'&/()\-–—]{3,60})\.\s")
+_CAPS_RUN_IN = compile_regex(r"^([A-Z0-9 ,;'&/()\-–—]{3,60})\.\s")
 
 
 def _is_caps_heading(line: str) -> bool:
@@ -315,8 +316,8 @@ def _continues_inline(paragraph: str, num: str) -> bool:
     return False
 
 
-_SENTENCE_END = re.compile(r"[.;:,?!)\]]$")
-_NOT_TITLE = re.compile(r"[\d$€£%@/\[\]]|__")  # an amount, a date, a blank to fill in: a value, not a title
+_SENTENCE_END = compile_regex(r"[.;:,?!)\]]$")
+_NOT_TITLE = compile_regex(r"[\d$€£%@/\[\]]|__")  # an amount, a date, a blank to fill in: a value, not a title
 
 
 def _is_sentence_case_heading(line: str, following: str, following_kind: str | None) -> bool:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from .cache import compile_regex
 from .tokens import Tokenizer, english, is_punct
 
 
@@ -24,8 +25,8 @@ class Sentencizer:
         self.punct_chars = self.tokenizer.punct_chars
         # the next character that can end a sentence; most texts hold only the ASCII ones, for
         # which a search is an order of magnitude faster
-        self._ascii_ender = re.compile("[" + re.escape("".join(sorted(c for c in self.punct_chars if c.isascii()))) + "]").search
-        self._any_ender = re.compile("[" + re.escape("".join(sorted(self.punct_chars))) + "]").search
+        self._ascii_ender = compile_regex("[" + re.escape("".join(sorted(c for c in self.punct_chars if c.isascii()))) + "]").search
+        self._any_ender = compile_regex("[" + re.escape("".join(sorted(self.punct_chars))) + "]").search
         self._other_enders = tuple(sorted(c for c in self.punct_chars if not c.isascii()))
         # per run of text: what the sentencizer does there (``_summary``); runs the phrase
         # pass would retokenize
@@ -151,9 +152,9 @@ def _sentence_starts(tokens: Iterable[tuple[int, str]], punct: frozenset[str],
     return found, seen
 
 
-_CHUNK_END = re.compile(r"\S*")
-_SPACE_END = re.compile(r"\s*")
-_TRAILING_SPACE = re.compile(r"\s+$")
+_CHUNK_END = compile_regex(r"\S*")
+_SPACE_END = compile_regex(r"\s*")
+_TRAILING_SPACE = compile_regex(r"\s+$")
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from .cache import compile_regex
 from .loaders.key_terms import is_term_label
 from .values import normalise_jurisdiction, recase_all_caps, to_days
 
@@ -25,22 +26,22 @@ if TYPE_CHECKING:
 _TERM = r"[A-Z][\w’'&/-]*(?:\s+(?:of|and|for|to|in|the|on)?\s*[A-Z0-9][\w’'&/-]*){0,5}"
 _MEANS = r"(?:shall\s+)?(?:means?|shall mean|has the meaning|shall have the meaning|refers? to|is defined as)\b"
 # '"Response Period" means ...', '1.4 "Governing Law" shall mean ...'
-_QUOTED = re.compile(
+_QUOTED = compile_regex(
     rf"[\"“](?P<term>[A-Z][^\"”\n]{{0,60}}?)[\"”]\s*(?:\([^)]{{0,40}}\)\s*)?{_MEANS}[:,]?\s*(?P<def>[^\n]*)")
 # a bold or plain term at the start of a paragraph: 'Governing Law means the laws of ...'
-_UNQUOTED = re.compile(
+_UNQUOTED = compile_regex(
     rf"(?m)^[ \t]*(?:\(?[0-9]{{1,3}}(?:\.[0-9]{{1,3}})*[.)]?\s+|\([a-z]{{1,3}}\)\s+)?"
     rf"(?P<term>{_TERM})\s+{_MEANS}[:,]?\s*(?P<def>[^\n]*)")
 # '... within ten (10) Business Days of the request (the "Response Period")'
-_PAREN = re.compile(
+_PAREN = compile_regex(
     r"\(\s*(?:the|each,?\s+an?|each|a|an|hereinafter(?:\s+the)?|collectively,?\s+the|together,?\s+the)?\s*"
     r"[\"“](?P<term>[A-Z][^\"”\n]{0,60}?)[\"”]\s*\)")
 # a key-terms row as the loaders write it: 'Governing Law: The State of Delaware'
-_ROW = re.compile(r"(?m)^[ \t]*(?:\d{1,3}\.?\s+)?(?P<term>[A-Z][^:\n]{0,60}):[ \t]*(?P<def>[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*)")
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]])[.;](?=\s|$)")
+_ROW = compile_regex(r"(?m)^[ \t]*(?:\d{1,3}\.?\s+)?(?P<term>[A-Z][^:\n]{0,60}):[ \t]*(?P<def>[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*)")
+_SENTENCE_END = compile_regex(r"(?<=[a-z0-9)\]])[.;](?=\s|$)")
 # what a template leaves in place of a value: '[●]', '[Insert governing law]', '____', 'TBC'
-_BLANK = re.compile(r"^[\s\[\]●•_.…\-–—*]*$|^\[[^\]]*\]\.?$|^(?:tbc|tbd|n/?a|none|insert\b.*)$", re.I)
-_PERIOD_BEFORE = re.compile(r"\b(?:within|during|for|after|before|of|by the end of|no later than the end of)\s+(?:the\s+)?$",
+_BLANK = compile_regex(r"^[\s\[\]●•_.…\-–—*]*$|^\[[^\]]*\]\.?$|^(?:tbc|tbd|n/?a|none|insert\b.*)$", re.I)
+_PERIOD_BEFORE = compile_regex(r"\b(?:within|during|for|after|before|of|by the end of|no later than the end of)\s+(?:the\s+)?$",
                             re.I)
 MAX_DEFINITION = 400
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .cache import compile_regex
+
 _UNITS = {"day": 1, "business day": 1, "calendar day": 1, "week": 7, "month": 30, "year": 365}
 _HOUR = "hour"
 _NUM_WORDS = {
@@ -16,7 +18,7 @@ _NUM_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "sixtieth": 60,
 }
-_DURATION = re.compile(
+_DURATION = compile_regex(
     r"(?P<num>\d{1,4}(?:st|nd|rd|th)?|(?:[a-z]+[\s-]?){1,3}?)[\s-]*(?:\(\s*(?P<paren>\d{1,4})(?:st|nd|rd|th)?\s*\)[\s-]*)?"
     r"(?P<unit>(?:(?:business|calendar|working)[\s-])?day|week|month|year|hour|hr)s?\b",
     re.I,
@@ -59,7 +61,7 @@ def _leading_number(raw: str) -> int | None:
 
 # Every duration ends in one of these: text without one holds none (``_DURATION`` tries its
 # word alternative at every character, which made it a quarter of a short contract's analysis)
-_UNIT_WORD = re.compile(r"(?:day|week|month|year|hour|hr)s?\b", re.I)
+_UNIT_WORD = compile_regex(r"(?:day|week|month|year|hour|hr)s?\b", re.I)
 
 
 @lru_cache(maxsize=4096)  # a defined term's period is read once per sentence that uses it
@@ -80,8 +82,8 @@ def to_days(text: str) -> int | None:
     return None
 
 
-_JURIS_TRIM = re.compile(r"^(?:the\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+", re.I)
-_COUNTRY_TAIL = re.compile(r",?\s+(?:the\s+)?(?:United States(?: of America)?|U\.?S\.?A?\.?)$", re.I)
+_JURIS_TRIM = compile_regex(r"^(?:the\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+", re.I)
+_COUNTRY_TAIL = compile_regex(r",?\s+(?:the\s+)?(?:United States(?: of America)?|U\.?S\.?A?\.?)$", re.I)
 
 # Words an ALL-CAPS sentence keeps in lower case when recased, so that value regexes
 # asking for a capitalised name stop at them.

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .cache import compile_regex
 from .segment import SECTION_NUMBER, cited_number
 
 if TYPE_CHECKING:
@@ -19,14 +20,14 @@ if TYPE_CHECKING:
     from .rules import Rule
     from .segment import Passage
 
-_CITATION = re.compile(
+_CITATION = compile_regex(
     r"\b(?:sections?|articles?|clauses?|paragraphs?|§§?)\s*"
     rf"((?:{SECTION_NUMBER}(?:\s*\([a-z0-9]{{1,4}}\))*\s*(?:\([A-Z][^)]{{0,60}}\))?\s*(?:,|and|or|through|to|-|–)?\s*)+)",
     re.I,
 )
-_ROMAN_CITATION = re.compile(r"\b(?:ARTICLES?|Articles?)\s+((?:[IVXLC]{1,7}\b\s*(?:,|and|or|&)?\s*)+)")
-_CITED_NUMBER = re.compile(rf"(?<![\w(]){SECTION_NUMBER}")
-_RANGE = re.compile(r"(\d{1,3})\s*(?:through|to|-|–)\s*(\d{1,3})(?![.\d])")
+_ROMAN_CITATION = compile_regex(r"\b(?:ARTICLES?|Articles?)\s+((?:[IVXLC]{1,7}\b\s*(?:,|and|or|&)?\s*)+)")
+_CITED_NUMBER = compile_regex(rf"(?<![\w(]){SECTION_NUMBER}")
+_RANGE = compile_regex(r"(\d{1,3})\s*(?:through|to|-|–)\s*(\d{1,3})(?![.\d])")
 
 
 @dataclass

@@ -249,3 +249,22 @@ def test_two_processes_evicting_each_other_never_fail(tmp_path):
         assert racer.returncode == 0, err
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) <= 2
     assert all(sum(e.stat().st_size for e in p.glob("gates-*")) <= 5000 for p in tmp_path.iterdir() if p.is_dir())
+
+
+def test_module_regexes_from_the_cache_equal_re_compile():
+    """The modules' own regexes come from the regex cache too (their compiling was a tenth of a
+    one-file run): each equals what re.compile makes of it."""
+    import importlib
+
+    names = ["reading", "segment", "terms", "values", "xrefs", "doctype", "sentencizer", "results",
+             "match.steps", "match.accel.prefilter", "loaders.pdf", "loaders.key_terms"]
+    found = 0
+    for name in names:
+        module = importlib.import_module(f"contractscan.{name}")
+        for value in vars(module).values():
+            for rx in (value if isinstance(value, (list, tuple)) else [value]):
+                rx = rx[1] if isinstance(rx, tuple) and len(rx) == 2 else rx
+                if isinstance(rx, re.Pattern):
+                    assert rx == re.compile(rx.pattern, rx.flags), (name, rx.pattern)
+                    found += 1
+    assert found > 50

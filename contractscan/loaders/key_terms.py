@@ -5,17 +5,17 @@ Shared by the DOCX reader (table rows), the PDF loader (ruled rows) and the defi
 
 from __future__ import annotations
 
-import re
+from ..cache import compile_regex
 
 # Where Word last began a new page (the DOCX reader puts it in the text); a Unicode
 # noncharacter, so no document text holds it. A label may carry it: it is kept, not read.
 PAGE_MARK = "\ufdd0"
 
-_ROW_NUMBER = re.compile(r"^\(?[0-9A-Za-z]{1,3}[.)]?$")
-_LABEL_END = re.compile(r"[.;,]$")
-_PLACEHOLDER = re.compile(r"^[\[\]●•_.…\-–—*\s]*$|^\[[^\]]*\]\.?$")
-_WORD = re.compile(r"[^\W\d_]{3}")  # a label names something: "1c" or "A" is a row number
-_NOT_LABEL = re.compile(r"[\n:]|__")  # a line break, a colon inside, a blank to sign on
+_ROW_NUMBER = compile_regex(r"^\(?[0-9A-Za-z]{1,3}[.)]?$")
+_LABEL_END = compile_regex(r"[.;,]$")
+_PLACEHOLDER = compile_regex(r"^[\[\]●•_.…\-–—*\s]*$|^\[[^\]]*\]\.?$")
+_WORD = compile_regex(r"[^\W\d_]{3}")  # a label names something: "1c" or "A" is a row number
+_NOT_LABEL = compile_regex(r"[\n:]|__")  # a line break, a colon inside, a blank to sign on
 
 
 def is_term_label(text: str) -> bool:

@@ -6,30 +6,31 @@ import re
 import zlib
 from collections import Counter
 
+from ..cache import compile_regex
 from ..document import Document, LoadWarning, Span
 from ..errors import ContractScanError, CorruptFile, EncryptedFile, NoText, TooLarge
 from . import LoadOptions, layout, ocr
 from .cleanup import join_hyphenated, normalise_text
 
 PAGE_SEPARATOR = "\n\n"
-_PAGE_NUMBER = re.compile(
+_PAGE_NUMBER = compile_regex(
     r"^\s*(?:page\s*)?[-–(\[]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–)\]]?\s*(?:of\s*\d{1,4})?\s*$", re.I
 )
 # A bare number line anywhere on the page: a page number when numbers like it count up through the file.
-_BARE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–]?\s*(\d{1,4})\s*[-–]?\s*$", re.I)
+_BARE_NUMBER = compile_regex(r"^\s*(?:page\s*)?[-–]?\s*(\d{1,4})\s*[-–]?\s*$", re.I)
 # A page number glued to a running line: "-4- Source: ...", "-iiSource: ...", "Supply Agreement 12".
-_LEADING_PAGE_NUMBER = re.compile(r"^\s*(?:page\s*)?[-–]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–]?(?:\s+|(?=[A-Z][a-z]))")
-_TRAILING_PAGE_NUMBER = re.compile(r"(?:\s+|(?<=[a-z]))(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*$", re.I)
+_LEADING_PAGE_NUMBER = compile_regex(r"^\s*(?:page\s*)?[-–]?\s*(?:\d{1,4}|[ivxlc]{1,6})\s*[-–]?(?:\s+|(?=[A-Z][a-z]))")
+_TRAILING_PAGE_NUMBER = compile_regex(r"(?:\s+|(?<=[a-z]))(?:page\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*$", re.I)
 # Lines that carry structure: their numbers matter ("ARTICLE 4" is not "ARTICLE 8").
-_STRUCTURAL = re.compile(
+_STRUCTURAL = compile_regex(
     r"^\s*(?:(?:article|section|schedule|exhibit|annex|appendix|part|chapter|clause|attachment|addendum|"
     r"table|item|step)\b|§|\(?\d{1,3}(?:\.\d{1,3})*[.)]?\s|\(?[a-z]{1,3}\)\s)",
     re.I,
 )
-_DIGITS = re.compile(r"\d+")
+_DIGITS = compile_regex(r"\d+")
 # A wrapped piece of a sentence or table cell ("providing the", "costs incurred in"): even when it
 # repeats at page edges, it is not removed from the middle of pages.
-_FRAGMENT = re.compile(r"^\s*[a-z]|\b(?:the|of|in|to|from|and|or|a|an|for|with|by|that|which)\s*$")
+_FRAGMENT = compile_regex(r"^\s*[a-z]|\b(?:the|of|in|to|from|and|or|a|an|for|with|by|that|which)\s*$")
 _EDGE_LINES = 3  # lines from each page edge that may be running text on their own
 _DEEP_EDGE_LINES = 6  # a header block may go this deep when every line above it is noise too
 _MAX_RUNNING_LINE = 300

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..cache import compile_regex
 from ..rules import Rule
 from ..segment import Passage
 from .patterns import Hit
@@ -151,7 +152,7 @@ BONUSES: tuple[Bonus, ...] = (HeadingBonus(),)
 
 
 # A sentence that defines a term: '1.3 "Client Data" means ...', '"Affiliate" shall mean ...'.
-_DEFINITION = re.compile(
+_DEFINITION = compile_regex(
     r"^\s*(?:[\d.\u00b7()a-z]{1,8}\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,40}\)\s*)?"
     r"(?:means|shall mean|has the meaning|shall have the meaning|refers to|includes|shall include)\b",
     re.I,

@@ -24,6 +24,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from ...cache import compile_regex
 from ._re_internals import constants as _c
 from ._re_internals import parser as _sre_parse
 
@@ -42,7 +43,7 @@ _EXTRA = "".join(ch for ch in dict.fromkeys(
     if not (ch.isalnum() or ch.isspace() or ch == "_" or ch.lower() != ch or ch.upper() != ch))
 _ALPHABET = [chr(i) for i in range(128)] + list(_EXTRA)
 _TO_BYTES = {ord(ch): 0x80 + k for k, ch in enumerate(_EXTRA)}
-_UNSAFE = re.compile("[^\x00-\x7f" + _EXTRA + "]")
+_UNSAFE = compile_regex("[^\x00-\x7f" + _EXTRA + "]")  # a large class: its code from the disk cache
 assert len(_ALPHABET) < 255
 _NEVER = r"\xff"  # a byte no translated sentence holds: an atom that cannot match
 _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
