@@ -143,6 +143,31 @@ def test_01_an_interrupted_run_leaves_the_previous_report_intact(tmp_path):
     assert not list(tmp_path.glob(".report.jsonl.*")), "the temporary file is removed"
 
 
+def test_01_ctrl_c_wrapped_in_a_librarys_error_is_still_an_interrupt(contract, monkeypatch, capsys):
+    """Ctrl-C landing in a model's serialiser came out as pydantic's PydanticSerializationError
+    (a ValueError) and the run exited 2, as for bad usage (seen under load in the two tests
+    that interrupt a run); it is an interrupted run: 130."""
+    from contractscan import cli
+
+    def interrupted_inside_a_library(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)
+        except KeyboardInterrupt:
+            raise ValueError("Error serializing to JSON: KeyboardInterrupt") from None
+
+    monkeypatch.setattr(cli, "_run", interrupted_inside_a_library)
+    assert cli.main([str(contract), "--quiet"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+    def bad_usage(args):
+        raise ValueError("not a Ctrl-C")
+
+    monkeypatch.setattr(cli, "_run", bad_usage)
+    assert cli.main([str(contract), "--quiet"]) == 2
+
+
 @pytest.mark.slow
 def test_01_output_to_a_device_is_written_directly(contract):
     proc = run_cli(str(contract), "-o", os.devnull, "--workers", "1")
