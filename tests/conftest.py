@@ -52,6 +52,25 @@ def pytest_configure(config):
     os.environ["CONTRACTSCAN_CACHE"] = os.environ["CONTRACTSCAN_TEST_CACHE"]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config):
+    """How many processes run the tests (pyproject's addopts give pytest-xdist ``-n auto``).
+
+    The quick run of the whole suite (``pytest -m "not slow"``, the edit-test loop) in two:
+    its ~22 s of CPU are spread over many small tests, none of them long, and split in two it
+    finishes in under 20 s on two cores (each process pays ~3 s to start and import). The full
+    suite, a file or a test chosen on the command line, and a machine with one core: this
+    process alone, as before (the full suite's subprocess and timing tests were written for
+    it). ``CONTRACTSCAN_TEST_WORKERS=N`` (or ``-n N``) chooses."""
+    chosen = os.environ.get("CONTRACTSCAN_TEST_WORKERS")
+    if chosen:
+        return int(chosen)
+    quick = "not slow" in (config.getoption("markexpr", "") or "")
+    whole = getattr(config, "args_source", None) == pytest.Config.ArgsSource.TESTPATHS
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 2 if quick and whole and cores > 1 else 0
+
+
 def pytest_collection_finish(session):
     """What collection imported and built (modules, rules read at import, the tests themselves)
     lives until the end of the run: it is frozen out of the garbage collector's walks
@@ -75,10 +94,12 @@ def _remember_the_test(request):
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The spaCy pipeline the analyser uses (blank English plus a sentencizer)."""
-    from contractscan.match import build_nlp
+    """The spaCy pipeline the analyser uses (blank English plus a sentencizer): the one the
+    matchers of rules with token or phrase patterns share (``blank_nlp``), as building another
+    costs a quarter of a second."""
+    from contractscan.match.nlp import blank_nlp
 
-    built = build_nlp()
+    built = blank_nlp()
     _freeze()  # kept until the end, as what collection built
     return built
 
@@ -136,6 +157,16 @@ def strict_analyzer(analyzer_with, tmp_path_factory):
     from report_samples import strict_profile
 
     return analyzer_with(profile=strict_profile(tmp_path_factory.mktemp("profile")))
+
+
+@pytest.fixture()
+def contract(tmp_path) -> Path:
+    """The incomplete sample contract as a text file, c.txt (the adversarial tests' input)."""
+    from report_samples import INCOMPLETE, as_text
+
+    p = tmp_path / "c.txt"
+    p.write_text(as_text(INCOMPLETE), encoding="utf-8")
+    return p
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
