@@ -52,25 +52,6 @@ def pytest_configure(config):
     os.environ["CONTRACTSCAN_CACHE"] = os.environ["CONTRACTSCAN_TEST_CACHE"]
 
 
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_auto_num_workers(config):
-    """How many processes run the tests (pyproject's addopts give pytest-xdist ``-n auto``).
-
-    The quick run of the whole suite (``pytest -m "not slow"``, the edit-test loop) in two:
-    its ~22 s of CPU are spread over many small tests, none of them long, and split in two it
-    finishes in under 20 s on two cores (each process pays ~3 s to start and import). The full
-    suite, a file or a test chosen on the command line, and a machine with one core: this
-    process alone, as before (the full suite's subprocess and timing tests were written for
-    it). ``CONTRACTSCAN_TEST_WORKERS=N`` (or ``-n N``) chooses."""
-    chosen = os.environ.get("CONTRACTSCAN_TEST_WORKERS")
-    if chosen:
-        return int(chosen)
-    quick = "not slow" in (config.getoption("markexpr", "") or "")
-    whole = getattr(config, "args_source", None) == pytest.Config.ArgsSource.TESTPATHS
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return 2 if quick and whole and cores > 1 else 0
-
-
 def pytest_collection_finish(session):
     """What collection imported and built (modules, rules read at import, the tests themselves)
     lives until the end of the run: it is frozen out of the garbage collector's walks
