@@ -34,20 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from fixtures import build  # noqa: E402
 
+from contractscan.testing.pdf import numbered_pages_pdf  # noqa: E402
+
 TARGET_SECONDS = 90
 DEPTH = 1100  # folders, one inside the other
 TARGET_BYTES = 1.5 * 1024**3
-
-
-def _many_pages(n: int) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_font("Helvetica", size=10)
-    for i in range(n):
-        pdf.add_page()
-        pdf.text(20, 20, f"Page {i + 1}")
-    return bytes(pdf.output())
 
 
 def make_folder(root: Path) -> dict[str, str | None]:
@@ -70,7 +61,7 @@ def make_folder(root: Path) -> dict[str, str | None]:
         "hostile/xml-tag-flood.docx": (build.docx("<w:p/>" * 15_000_000), "too_large"),
         "hostile/pdf-stream-bomb-1gb.pdf": (build.pdf_stream_bomb(1024**3), "too_large"),
         "hostile/single-line-5mb.txt": (build.single_line_text(), "too_large"),
-        "hostile/5001-pages.pdf": (_many_pages(5001), "too_large"),
+        "hostile/5001-pages.pdf": (numbered_pages_pdf(5001), "too_large"),
         "hostile/encrypted.pdf": (build.contract_pdf(password="secret"), "encrypted"),
         "hostile/slow-6mb.txt": ("\n\n".join(build.contract_text() for _ in range(6000)).encode(), "timeout"),
         "good/contract.pdf": (pdf, None),

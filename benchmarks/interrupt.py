@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 _BAR = re.compile(rb"(\d+)/(\d+) files")
@@ -41,8 +42,17 @@ def make_folder(root: Path, files: int) -> None:
         (root / f"c{i:03d}.txt").write_text(f"Contract {i}.\n\n" + "\n\n".join([text] * (2 + (i * 7) % 26)))
 
 
-def interrupted_run(folder: Path, db: Path, workers: int, delay: float) -> tuple[int, int, int]:
-    """Run, SIGINT after ``delay`` seconds of scanning; return (shown done, stored, exit code)."""
+class Run(NamedTuple):
+    """What one interrupted run did."""
+
+    shown: int  # the highest "N/M files" the progress bar drew
+    stored: int  # rows in the store's sources table
+    code: int  # the exit code (negative: ended by that signal)
+    stderr: str  # what the run wrote on its terminal besides the bar: says why a run failed
+
+
+def interrupted_run(folder: Path, db: Path, workers: int, delay: float) -> Run:
+    """Run, SIGINT after ``delay`` seconds of scanning."""
     master, slave = os.openpty()
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                COLUMNS="120", TERM="xterm")
@@ -79,7 +89,14 @@ def interrupted_run(folder: Path, db: Path, workers: int, delay: float) -> tuple
         stored = con.execute("SELECT count(*) FROM sources").fetchone()[0]
     finally:
         con.close()
-    return shown, stored, code
+    return Run(shown, stored, code, _messages(out))
+
+
+def _messages(out: bytes) -> str:
+    """The terminal's lines without the progress bar's redraws (its last 40)."""
+    lines = [line.strip() for line in re.split(rb"[\r\n]+", out)]
+    kept = [line.decode("utf-8", "replace") for line in lines if line and not _BAR.search(line)]
+    return "\n".join(kept[-40:])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,10 +117,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'run':>3} {'SIGINT after':>12} {'bar: done':>10} {'stored rows':>12} {'exit':>5}")
         for run in range(args.runs):
             delay = rng.uniform(0.0, args.max_delay)
-            shown, stored, code = interrupted_run(folder, Path(tmp) / f"run{run}.db", args.workers, delay)
+            shown, stored, code, stderr = interrupted_run(folder, Path(tmp) / f"run{run}.db", args.workers, delay)
             ok = stored >= shown
             bad += not ok
             print(f"{run + 1:>3} {delay:>11.2f}s {shown:>10} {stored:>12} {code:>5}{'' if ok else '  LOST ROWS'}")
+            if not ok or code not in (0, 130, -signal.SIGINT):
+                print("    its stderr:\n" + "\n".join(f"    | {line}" for line in stderr.splitlines()))
     print("OK: stored rows >= files shown done in every run" if not bad else f"FAILED in {bad} run(s)")
     return 1 if bad else 0
 

@@ -4,8 +4,9 @@ the analysis the regex speed-ups make of each pattern, and compiled regexes.
 Building the pipeline (reading ~60 rule files, compiling ~2,000 regexes, analysing each for
 its literals) took about a second of every process's start; the cache makes it a few
 milliseconds. Entries are keyed by a hash of what they were made from, in a folder named by
-contractscan's version and code and the Python version, so a changed rule file or a new
-release never reads a stale entry: it misses and rebuilds. Old folders and entries are evicted
+contractscan's version, the Python version and the code that makes and reads the entries
+(``CACHED_BY``), so a changed rule file or a new release never reads a stale entry: it misses
+and rebuilds. An edit to other code (a renderer, a loader, the matcher's steps) keeps them. Old folders and entries are evicted
 (``evict``). The folder is safe to delete at any time; an unreadable or corrupt entry is
 ignored and rewritten.
 
@@ -45,13 +46,24 @@ def cache_dir() -> Path | None:
     return Path(base) / "contractscan"
 
 
-@functools.lru_cache(maxsize=1)
-def code_hash() -> str:
-    """sha256 of contractscan's own source files: what other code made is never reused (a
-    fix, a local edit under the same version number). Read once per process, about 1 ms."""
-    package = Path(__file__).resolve().parent
+# The code that decides what an entry holds, relative to the package: the regex code made
+# here (``_sre_arguments``), the rules parsed and pickled (rules.py, with their Severity), and
+# the speed-ups' analysis of each pattern (match/accel: gates, the Hyperscan filter). Whatever
+# else the package holds reads entries but does not shape them, so editing it (every edit
+# made the whole cache cold: ~60 s of CPU for the quick test run) keeps the cache warm. A
+# module that comes to shape an entry belongs here (tests/test_cache.py checks the imports).
+CACHED_BY = ("cache.py", "rules.py", "severity.py", "match/accel")
+
+
+def _source_hash(package: Path, parts: tuple[str, ...] | None = None) -> str:
+    """sha256 of the package's source files (of ``parts`` only, if given: files or folders)."""
+    if parts is None:
+        paths = sorted(package.rglob("*.py"))
+    else:
+        paths = sorted({f for part in parts for f in ((package / part).rglob("*.py") if (package / part).is_dir()
+                                                       else [package / part])})
     h = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    for path in paths:
         rel = path.relative_to(package).as_posix().encode()
         data = path.read_bytes()
         h.update(len(rel).to_bytes(8, "big") + rel + len(data).to_bytes(8, "big") + data)
@@ -59,13 +71,21 @@ def code_hash() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """sha256 of contractscan's own source files: what other code made is never reused (a
+    fix, a local edit under the same version number). Read once per process, about 1 ms."""
+    return _source_hash(Path(__file__).resolve().parent)
+
+
+@functools.lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """What every entry depends on besides its own parts: contractscan's version and code, and
-    the Python version. Entries live in a folder named by it."""
+    """What every entry depends on besides its own parts: contractscan's version, the code
+    that makes the entries (``CACHED_BY``) and the Python version. Entries live in a folder
+    named by it."""
     from . import __version__
 
     h = hashlib.sha256()
-    for part in (__version__, code_hash(), sys.version):
+    for part in (__version__, _source_hash(Path(__file__).resolve().parent, CACHED_BY), sys.version):
         data = part.encode("utf-8", "surrogateescape")
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()[:16]

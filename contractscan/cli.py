@@ -59,7 +59,29 @@ from .results import ScanResult
 from .severity import Severity
 
 
+class _CtrlC:
+    """Whether Ctrl-C came during this run. A KeyboardInterrupt raised inside a library's
+    callback can come out wrapped in that library's error (pydantic turns it into a
+    PydanticSerializationError, a ValueError, when it lands in a model's serialiser): the run
+    was still interrupted, and exits 130, not 2 as a usage error."""
+
+    seen = False
+
+    @classmethod
+    def handler(cls, signum: int, frame: object) -> None:
+        cls.seen = True
+        raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
+    _CtrlC.seen = False
+    ours = threading.current_thread() is threading.main_thread() and \
+        signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if ours:
+        signal.signal(signal.SIGINT, _CtrlC.handler)
     try:
         return _main(list(sys.argv[1:] if argv is None else argv))
     except BrokenPipeError:
@@ -70,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError):
             pass
         return EXIT_BROKEN_PIPE
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def console_main() -> None:
@@ -118,11 +143,17 @@ def _main(argv: list[str]) -> int:
     except ContractScanError as exc:
         if args.debug:
             raise
+        if _CtrlC.seen:  # the interrupt, wrapped by the code it landed in
+            print("contractscan: interrupted", file=sys.stderr)
+            return 130
         print(f"contractscan: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
     except (ValueError, OSError) as exc:
         if args.debug:
             raise
+        if _CtrlC.seen:  # the interrupt, wrapped by the code it landed in
+            print("contractscan: interrupted", file=sys.stderr)
+            return 130
         print(f"contractscan: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

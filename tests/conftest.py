@@ -75,10 +75,12 @@ def _remember_the_test(request):
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The spaCy pipeline the analyser uses (blank English plus a sentencizer)."""
-    from contractscan.match import build_nlp
+    """The spaCy pipeline the analyser uses (blank English plus a sentencizer): the one the
+    matchers of rules with token or phrase patterns share (``blank_nlp``), as building another
+    costs a quarter of a second."""
+    from contractscan.match.nlp import blank_nlp
 
-    built = build_nlp()
+    built = blank_nlp()
     _freeze()  # kept until the end, as what collection built
     return built
 
@@ -136,6 +138,16 @@ def strict_analyzer(analyzer_with, tmp_path_factory):
     from report_samples import strict_profile
 
     return analyzer_with(profile=strict_profile(tmp_path_factory.mktemp("profile")))
+
+
+@pytest.fixture()
+def contract(tmp_path) -> Path:
+    """The incomplete sample contract as a text file, c.txt (the adversarial tests' input)."""
+    from report_samples import INCOMPLETE, as_text
+
+    p = tmp_path / "c.txt"
+    p.write_text(as_text(INCOMPLETE), encoding="utf-8")
+    return p
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

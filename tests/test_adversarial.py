@@ -1,7 +1,8 @@
 """Hostile folders, interrupted runs and failing code (issue 12): nothing lost, nothing hung.
 
-The CLI and output cases (``-o`` onto an input, CSV and Markdown injection, ...) are in
-test_adversarial_cli.py; these are the batch, store and folder-walk cases.
+The output cases (``-o`` onto an input, CSV and Markdown injection, ...) are in
+test_adversarial_outputs.py, the CLI's limits and the API's inputs in test_adversarial_cli.py;
+these are the batch, store and folder-walk cases.
 """
 
 from __future__ import annotations
@@ -95,12 +96,12 @@ def test_ctrl_c_keeps_every_file_the_progress_bar_showed_done(tmp_path):
     folder.mkdir()
     interrupt.make_folder(folder, 40)
     for run, delay in enumerate([0.5, 2.0]):
-        shown, stored, code = interrupt.interrupted_run(folder, tmp_path / f"{run}.db", 2, delay)
-        assert stored >= shown, (run, shown, stored)
+        shown, stored, code, stderr = interrupt.interrupted_run(folder, tmp_path / f"{run}.db", 2, delay)
+        assert stored >= shown, (run, shown, stored, stderr)
         # a Ctrl-C during start-up (before any file is done; the machine may be slow), or after
         # the last file was stored while the process exits (a fast scan), ends the process by the
         # signal itself: nothing was done, or everything is stored, so nothing is lost
-        assert code in (0, 130) or (code == -signal.SIGINT and stored == shown in (0, 40)), (run, code, shown)
+        assert code in (0, 130) or (code == -signal.SIGINT and stored == shown in (0, 40)), (run, code, shown, stderr)
 
 
 # --- 3: only deterministic errors are reused; bugs are internal_error ---------------------

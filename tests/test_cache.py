@@ -126,6 +126,57 @@ def test_the_tests_use_their_own_cache():
     assert "test-cache" in str(cache.cache_dir())
 
 
+# --- what the cache folder is named by -----------------------------------------------------
+
+def test_only_the_code_that_makes_entries_makes_them_stale(tmp_path):
+    """An edit to a renderer keeps the cache warm; an edit to rule parsing or to the speed-ups'
+    analysis of a pattern starts a new folder."""
+    import shutil
+
+    package = tmp_path / "contractscan"
+    shutil.copytree(Path(cache.__file__).resolve().parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def fingerprint_after(edit: str | None) -> str:
+        if edit is not None:
+            with (package / edit).open("a", encoding="utf-8") as fh:
+                fh.write("\n# edited\n")
+        return cache._source_hash(package, cache.CACHED_BY)
+
+    before = fingerprint_after(None)
+    assert fingerprint_after("render/xlsx.py") == before and fingerprint_after("match/matcher.py") == before
+    after_rules = fingerprint_after("rules.py")
+    assert after_rules != before and fingerprint_after("match/accel/literals.py") != after_rules
+    assert cache._source_hash(package) != cache._source_hash(package, cache.CACHED_BY)
+
+
+# What the modules of CACHED_BY import from the package without their code shaping an entry:
+# errors (raised, never stored), resources (where the rule files are: their bytes are keys),
+# and the types the speed-ups take and give (a pattern's source and flags are in the key).
+_READ_ONLY = {"errors.py", "resources.py", "match/patterns.py", "match/search.py", "match/sentences.py"}
+
+
+def test_the_code_that_makes_entries_imports_only_what_the_fingerprint_covers():
+    import ast
+
+    package = Path(cache.__file__).resolve().parent
+    covered = {p.relative_to(package).as_posix() for part in cache.CACHED_BY
+               for p in ((package / part).rglob("*.py") if (package / part).is_dir() else [package / part])}
+    for rel in sorted(covered):
+        base = Path(rel).parent
+        for node in ast.walk(ast.parse((package / rel).read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.ImportFrom) and node.level):
+                continue
+            where = base
+            for _ in range(node.level - 1):
+                where = where.parent
+            names = [node.module] if node.module else [a.name for a in node.names]
+            for name in names:
+                module = (where / Path(*name.split("."))).as_posix().removeprefix("./") + ".py"
+                if not (package / module).is_file():
+                    continue  # a package (its __init__ only imports), or a name from one
+                assert module in covered | _READ_ONLY, f"{rel} imports {module}: add it to cache.CACHED_BY"
+
+
 # --- eviction ----------------------------------------------------------------------------
 
 def _entries(root: Path) -> set[str]:

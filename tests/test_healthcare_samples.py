@@ -75,3 +75,30 @@ def test_no_risk_on_the_samples_contradicts_its_evidence(healthcare):
             for e in f.evidence:
                 quote = " ".join(texts.get((e.id, e.start, e.end), "").split())
                 assert not re.search(rx, quote, re.I), (path.name, f.rule, quote)
+
+
+@pytest.mark.parametrize(("text", "risk", "expected"), [
+    ("The Billing Agent may delegate any of its duties under this Agreement to third-party service providers.",
+     "subcontracting.without_consent", True),
+    ("The Processor may engage subprocessors without the Controller's prior consent if it gives notice.",
+     "subcontracting.without_consent", True),
+    ("The Processor may engage new subprocessors, and the Controller may object to each within ten days.",
+     "subcontracting.without_consent", False),  # general authorisation with a right to object
+    ("The Hospital may require the Vendor to replace any subcontractor that fails the audit.",
+     "subcontracting.without_consent", False),  # the client's right, not the vendor's permission
+    ("The Lab may use subcontractors for courier runs only with the Clinic's prior written approval.",
+     "subcontracting.without_consent", False),
+    ("When the subscription ends, the Host keeps the Clinic's records available for export for sixty days.",
+     "data_return.no_destruction", True),
+    ("When the subscription ends, the Host returns the Clinic's records and then deletes every copy it holds.",
+     "data_return.no_destruction", False),
+    ("We may suspend or end your access to the portal at any time and for any reason.",
+     "termination.for_convenience.by_provider", True),  # terms of service: "we" is the provider
+    ("The Vendor may end this Agreement at its convenience on ninety days' notice.",
+     "termination.for_convenience.by_provider", True),
+    ("The Clinic may end this Agreement at its convenience on ninety days' notice.",
+     "termination.for_convenience.by_provider", False),
+])
+def test_present_but_unfavourable_wordings(healthcare, text, risk, expected):
+    result = healthcare.scan(text + "\n")
+    assert (risk in {f.rule for f in result.findings if f.kind == "risk"}) is expected

@@ -1,6 +1,6 @@
 """PDF: pages, running headers/footers, hyphenation, two columns, passwords, scans and OCR.
 
-Every PDF is generated here (fpdf2 for text, Pillow for scanned pages).
+Every PDF is generated at run time (contractscan.testing.pdf: fpdf2 for text, Pillow for scanned pages).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from contractscan.document import Document, Span
 from contractscan.errors import CorruptFile, EncryptedFile, NoText
 from contractscan.loaders import LoadOptions, load_bytes
 from contractscan.segment import _mask_noise, segment
+from contractscan.testing.pdf import blank_pdf
 
 HAVE_TESSERACT = shutil.which("tesseract") is not None
 needs_tesseract = pytest.mark.skipif(
@@ -180,19 +181,12 @@ def test_blank_and_rules_only_pages_are_neither_ocred_nor_unreadable(monkeypatch
     assert "Governing Law" in doc.text
 
 
-@cached_build
-def _two_blank_pages() -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.add_page()
-    return bytes(pdf.output())
+_blank_pdf = cached_build(blank_pdf)
 
 
 def test_a_pdf_of_blank_pages_is_no_text_and_says_blank():
     with pytest.raises(NoText, match="all 2 page.s. are blank"):
-        load_bytes(_two_blank_pages())
+        load_bytes(_blank_pdf(2))
 
 
 def test_a_scanned_page_is_not_taken_for_blank():

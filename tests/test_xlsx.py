@@ -85,3 +85,22 @@ def test_no_cell_is_a_live_formula(tmp_path):
 def test_xlsx_needs_an_output_file():
     proc = run_cli(str(SAMPLES / "types" / "mutual_nda.docx"), "--format", "xlsx")
     assert proc.returncode == 2 and "-o FILE.xlsx" in proc.stderr
+
+
+def test_without_rules_clauses_are_named_by_their_ids(tmp_path, monkeypatch):
+    import contractscan.rules
+
+    def no_reload(*args, **kw):
+        raise AssertionError("a renderer loaded the rules itself")
+
+    monkeypatch.setattr(contractscan.rules, "load_rules", no_reload)
+    r = ScanResult(source="a.pdf", profile="core", findings=[
+        Finding(rule="liability.limitation", kind="missing", severity="high", message="No limitation."),
+        Finding(rule="confidentiality.no_survival", kind="risk", severity="medium", message="No survival.")])
+    out = tmp_path / "ids.xlsx"
+    write_xlsx([r], out)
+    wb = _load(out)
+    head = next(wb["Portfolio"].iter_rows(values_only=True))
+    assert "liability.limitation (liability.limitation)" in head
+    clauses = [row[2] for row in wb["Findings"].iter_rows(min_row=2, values_only=True)]
+    assert clauses == ["liability.limitation", "confidentiality.no_survival"]

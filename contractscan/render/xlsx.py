@@ -55,11 +55,9 @@ def _required(r: ScanResult, context: ReportContext | None) -> dict[str, Severit
 
 
 def _names(rules: Mapping[str, Any] | None) -> dict[str, str]:
-    if not rules:
-        from ..rules import load_rules
-
-        rules = {r.id: r for r in load_rules()}
-    return {cid: getattr(rule, "name", cid) for cid, rule in rules.items()}
+    """The clause names the context's rules give: a renderer never loads rules itself, so a
+    workbook written without them names clauses by their ids."""
+    return {cid: getattr(rule, "name", cid) for cid, rule in (rules or {}).items()}
 
 
 def _clause_name(cid: str, names: dict[str, str]) -> str:
@@ -69,7 +67,7 @@ def _clause_name(cid: str, names: dict[str, str]) -> str:
     if base and base in names:
         return f"{names[base]}: conflict between documents"
     parent = ".".join(cid.split(".")[:-1])
-    return f"{names.get(parent, parent)}: {cid.split('.')[-1].replace('_', ' ')}" if parent else cid
+    return f"{names[parent]}: {cid.split('.')[-1].replace('_', ' ')}" if parent in names else cid
 
 
 def _verdict(r: ScanResult) -> str:
@@ -95,7 +93,7 @@ def _quote(r: ScanResult, f: Finding) -> tuple[str, str, str, str]:
 def write_xlsx(results: Iterable[ScanResult], out: str | Path | IO[bytes],
                context: ReportContext | None = None) -> None:
     """Write the workbook to a path or a binary stream; ``context`` gives the checklist and the
-    clause names (without it: the built-in rules' names and the gaps the results report)."""
+    clause names (without it: the gaps the results report, named by their clause ids)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
