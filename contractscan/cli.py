@@ -97,6 +97,33 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def console_main() -> None:
+    """The command's entry point (``contractscan``, ``python -m contractscan``): ``main()``, then
+    exit without tearing the interpreter down. Freeing every module and object one by one at exit
+    (the compiled rules, pydantic's schemas, the Hyperscan database) took ~0.15 s of a one-file
+    run, and the operating system reclaims the memory at once. The output is flushed and the exit
+    handlers run first; with another thread still running, or a flush that fails (a closed pipe),
+    the interpreter exits as usual."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    import atexit
+    import threading
+
+    if threading.active_count() != 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        sys.exit(code)
+    os._exit(code)
+
+
 def _main(argv: list[str]) -> int:
     if argv[:1] == ["rules"]:
         return rules_command(argv[1:])
@@ -344,4 +371,4 @@ class _Stdout:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -124,9 +124,8 @@ def test_one_file_scan_imports_no_plugin_machinery(tmp_path):
     import subprocess
     import sys
 
-    code = ("import runpy, sys; sys.argv = ['contractscan', 'samples/lab_services_incomplete.pdf', '--format', "
-            "'json', '-o', sys.argv[1]]\ntry:\n    runpy.run_module('contractscan', run_name='__main__')\n"
-            "except SystemExit:\n    pass\nprint(sorted(m for m in ('importlib.metadata', 'yaml', "
+    code = ("import sys; from contractscan.cli import main; main(['samples/lab_services_incomplete.pdf', "
+            "'--format', 'json', '-o', sys.argv[1]]); print(sorted(m for m in ('importlib.metadata', 'yaml', "
             "'concurrent.futures.process', 'contractscan.loaders.ocrfix') if m in sys.modules))")
     root = Path(__file__).resolve().parent.parent
     for _ in range(2):  # the first run may fill the cache on disk (and parse YAML to do so)
